@@ -1,0 +1,8 @@
+"""course_kit: a course kit that teaches video generation with MoCoGAN.
+
+The reference layers students re-implement live in :mod:`course_kit.layers`;
+test vectors in :mod:`course_kit.vectors`; the graded checks in
+:mod:`course_kit.checks`.
+"""
+
+__version__ = "0.1.0"

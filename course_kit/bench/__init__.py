@@ -1,0 +1,1 @@
+"""Benchmarks: commands that print measured ratios (``course-kit bench ...``), never tests."""

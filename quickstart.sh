@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The README's two commands: `./quickstart.sh demo` and `./quickstart.sh test`.
+# Each sets up what it needs on a fresh machine (Python 3.11 + pip), then runs.
+#   demo  : a virtual environment in .venv with the kit, then `course-kit demo`
+#   test  : the same plus the test extras (and Debian's chromium for the browser
+#           tests), then the whole pytest suite; extra arguments go to pytest
+set -euo pipefail
+cd "$(dirname "$0")"
+what="${1:-}"; shift || true
+VENV="${COURSE_KIT_VENV:-.venv}"
+PY="${PYTHON:-python3}"
+
+setup() {  # $1: pip extras ("" or "[test]")
+  [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
+  local stamp="$VENV/.course-kit-installed$1"
+  local want; want="$(cat pyproject.toml | sha256sum | cut -c1-16)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    # This exact spelling takes the local CPU wheel; anything else pulls CUDA builds.
+    "$VENV/bin/python" -c "import torch" 2>/dev/null || "$VENV/bin/pip" install -q torch==2.13.0
+    "$VENV/bin/pip" install -q -e ".$1"
+    echo "$want" > "$stamp"
+  fi
+}
+
+browser() {  # Debian's chromium for the real-browser tests; never Playwright's own download
+  if ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+      (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) \
+        || echo "quickstart: could not install chromium; browser tests will be skipped" >&2
+    else
+      echo "quickstart: chromium missing (sudo apt-get install chromium); browser tests will be skipped" >&2
+    fi
+  fi
+}
+
+case "$what" in
+  demo) setup ""; exec "$VENV/bin/course-kit" demo "$@" ;;
+  test) setup "[test]"; browser; exec "$VENV/bin/python" -m pytest "$@" ;;
+  *) echo "usage: $0 demo|test [args...]" >&2; exit 2 ;;
+esac
