@@ -1,0 +1,128 @@
+"""nbgrader's Execute step, made to survive what a submission can do to a kernel.
+
+nbgrader stops grading a notebook when its kernel dies (``os._exit``, a
+segfault, the memory cap) and keeps every byte a cell prints. Here instead:
+
+- a cell that kills the kernel or runs past the timeout gets an error output
+  (so its test scores 0), a fresh kernel is started, the notebook's earlier
+  non-test code cells are replayed silently to restore its definitions, and
+  grading goes on with the next cell;
+- a cell's output is capped at ``max_output_chars`` while it arrives, so
+  gigabytes of prints never reach memory or the feedback.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from nbclient.exceptions import DeadKernelError
+from nbclient.client import NotebookClient
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbformat import NotebookNode
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute,
+                                    IgnorePattern, LimitOutput, SaveAutoGrades)
+from nbgrader import utils
+from traitlets import Integer, Type
+
+from .kernel import GradingKernelManager
+
+TIMEOUT_ENAME = "CellTimeoutError"
+DIED_ENAME = "KernelDied"
+
+
+def _error(ename: str, evalue: str) -> NotebookNode:
+    return NotebookNode(output_type="error", ename=ename, evalue=evalue,
+                        traceback=[f"{ename}: {evalue}"])
+
+
+def _timed_out(cell) -> bool:
+    return any(o.get("output_type") == "error" and o.get("ename") == TIMEOUT_ENAME
+               for o in cell.get("outputs", []))
+
+
+class ResilientExecute(Execute):
+    max_output_chars = Integer(200_000, help="characters of output kept per cell").tag(config=True)
+    max_restarts = Integer(8, help="fresh kernels started per notebook before the rest "
+                           "of it is marked not run").tag(config=True)
+    grading_kernel_manager = Type(GradingKernelManager,
+                                  klass="jupyter_client.manager.AsyncKernelManager",
+                                  help="kernel manager of grading kernels").tag(config=True)
+
+    # --- output cap -------------------------------------------------------------
+    def output(self, outs, msg, display_id, cell_index):
+        used = self._chars_used.get(cell_index, 0)
+        content = msg.get("content", {})
+        size = len(content.get("text", "")) if msg["msg_type"] == "stream" \
+            else sum(len(str(v)) for v in content.get("data", {}).values())
+        if used >= self.max_output_chars:
+            return None
+        if used + size > self.max_output_chars:
+            self._chars_used[cell_index] = self.max_output_chars
+            note = (f"\n... output truncated: more than {self.max_output_chars} characters "
+                    f"(course_kit grading limit) ...\n")
+            if msg["msg_type"] == "stream":
+                msg = copy.copy(msg)
+                msg["content"] = dict(content, text=content["text"][:self.max_output_chars - used]
+                                      + note)
+                return super().output(outs, msg, display_id, cell_index)
+            outs.append(NotebookNode(output_type="stream", name="stdout", text=note))
+            return None
+        self._chars_used[cell_index] = used + size
+        return super().output(outs, msg, display_id, cell_index)
+
+    # --- survive dead and stuck kernels -----------------------------------------
+    def preprocess(self, nb, resources=None, km=None):
+        NotebookClient.__init__(self, nb, km)
+        self.kernel_manager_class = self.grading_kernel_manager
+        self.reset_execution_trackers()
+        self._check_assign_resources(resources)
+        self._chars_used: dict[int, int] = {}
+        replay: list[int] = []
+        start, sessions = 0, 0
+        while start < len(self.nb.cells):
+            if sessions > self.max_restarts:
+                for cell in self.nb.cells[start:]:
+                    if cell.cell_type == "code":
+                        cell.outputs = [_error(DIED_ENAME, "not run: the kernel was restarted "
+                                               f"{self.max_restarts} times already")]
+                break
+            start = self._run_session(start, replay, resources)
+            sessions += 1
+        self.set_widgets_metadata()
+        return self.nb, self.resources
+
+    def _run_session(self, start: int, replay: list[int], resources) -> int:
+        """Run cells from ``start`` in one kernel; returns where the next kernel starts."""
+        with self.setup_kernel():
+            info = self.wait_for_reply(self.kc.kernel_info())
+            self.nb.metadata["language_info"] = info["content"]["language_info"]
+            for index in list(replay):
+                probe = copy.deepcopy(self.nb.cells[index])
+                try:
+                    self.execute_cell(probe, index, store_history=False)
+                except DeadKernelError:
+                    replay.remove(index)
+                    return start
+                if _timed_out(probe):
+                    replay.remove(index)
+                    return start
+            for index in range(start, len(self.nb.cells)):
+                cell = self.nb.cells[index]
+                try:
+                    self.preprocess_cell(cell, resources, index)
+                except DeadKernelError:
+                    cell.outputs = list(cell.get("outputs", [])) + [_error(
+                        DIED_ENAME, "the kernel died while running this cell (os._exit, a crash "
+                        "or the memory limit); grading went on in a fresh kernel")]
+                    return index + 1
+                if _timed_out(cell):
+                    return index + 1
+                if cell.cell_type == "code" and not utils.is_grade(cell):
+                    replay.append(index)
+        return len(self.nb.cells)
+
+
+def grading_preprocessors() -> list:
+    """nbgrader's autograde preprocessors with Execute replaced by ResilientExecute."""
+    return [ResilientExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+            SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]

@@ -1,0 +1,39 @@
+"""Start a command under resource limits: ``python -m course_kit.course.limits --memory-mb N -- CMD``.
+
+The grading kernel is launched through this, so that a memory bomb in a
+submission fails with MemoryError inside its own cell instead of taking the
+grading machine (and the other students' grades) down with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+
+
+def apply_limits(memory_mb: int | None = None, cpu_seconds: int | None = None) -> None:
+    """Lower this process's address-space and CPU-time limits (0 or None: leave as is)."""
+    if memory_mb:
+        limit = int(memory_mb) * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if cpu_seconds:
+        resource.setrlimit(resource.RLIMIT_CPU, (int(cpu_seconds), int(cpu_seconds)))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m course_kit.course.limits")
+    parser.add_argument("--memory-mb", type=int, default=0, help="address-space cap in MiB (0: none)")
+    parser.add_argument("--cpu-seconds", type=int, default=0, help="CPU-time cap (0: none)")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- then the command to run")
+    args = parser.parse_args(argv)
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("`command` is missing: give it after --")
+    apply_limits(args.memory_mb, args.cpu_seconds)
+    os.execvp(command[0], command)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

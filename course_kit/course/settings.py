@@ -1,0 +1,72 @@
+"""The instructor's course settings, read from the course's ``nbgrader_config.py``.
+
+One file holds every setting an instructor changes: nbgrader's own sections
+(timeouts, ignore patterns) and a ``CourseKit`` section for this kit
+(repository URL behind the Colab badge and the install cell, the seed of the
+visible test vectors, whether feedback shows hidden-test details). Reading it
+with traitlets' own loader means ``nbgrader`` and ``course-kit`` see the same
+values.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from traitlets.config.loader import PyFileConfigLoader
+
+CONFIG_FILE = "nbgrader_config.py"
+PLACEHOLDER_URL = "https://github.com/ORG/course_kit"
+
+
+@dataclass(frozen=True)
+class CourseSettings:
+    root: Path
+    repository_url: str = PLACEHOLDER_URL
+    branch: str = "main"
+    vectors_seed: int = 0
+    show_hidden_details: bool = False
+    cell_timeout: int = 30
+
+    @property
+    def repository_path(self) -> str:
+        """'owner/name' for github.com URLs (what Colab's /github/ links need)."""
+        url = self.repository_url.rstrip("/")
+        if url.endswith(".git"):
+            url = url[:-4]
+        prefix = "https://github.com/"
+        if not url.startswith(prefix):
+            raise ValueError(f"CourseKit.repository_url must start with {prefix} for the Colab "
+                             f"badge, got {self.repository_url!r}")
+        return url[len(prefix):]
+
+    def colab_url(self, notebook: str) -> str:
+        """Colab link to ``notebook`` (a path relative to the course root) on the branch."""
+        return (f"https://colab.research.google.com/github/{self.repository_path}/blob/"
+                f"{self.branch}/{notebook}")
+
+
+def find_course_root(start: str | Path | None = None) -> Path:
+    """The nearest folder at or above ``start`` (default: cwd) holding nbgrader_config.py."""
+    here = Path(start or os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise FileNotFoundError(f"no {CONFIG_FILE} found in {here} or any parent folder; run this "
+                            f"inside the course directory or pass --course-dir")
+
+
+def load_settings(root: str | Path | None = None) -> CourseSettings:
+    """Read the CourseKit and Execute sections of ``root/nbgrader_config.py``."""
+    root = find_course_root(root)
+    config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+    kit = config.get("CourseKit", {})
+    known = {"repository_url", "branch", "vectors_seed", "show_hidden_details"}
+    unknown = set(kit) - known
+    if unknown:
+        raise ValueError(f"{root / CONFIG_FILE}: unknown CourseKit setting(s) {sorted(unknown)}; "
+                         f"expected some of {sorted(known)}")
+    timeout = config.get("Execute", {}).get("timeout", 30)
+    return CourseSettings(root=root, cell_timeout=int(timeout),
+                          **{k: kit[k] for k in known if k in kit})

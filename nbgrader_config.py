@@ -1,0 +1,41 @@
+# nbgrader settings for this course (the repository root is the course directory).
+# `nbgrader ...` and `course-kit release/autograde` both read this file.
+import os
+
+c = get_config()  # noqa: F821 (injected by traitlets)
+
+c.CourseDirectory.course_id = "course_kit"
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+
+# --- The instructor's settings for this kit --------------------------------
+# Where students' Colab install cell and the "Open in Colab" badges point:
+# set this to YOUR public repository of this course before `course-kit release`.
+c.CourseKit.repository_url = "https://github.com/ORG/course_kit"
+c.CourseKit.branch = "main"
+# Seed of the visible test vectors (release/<assignment>/solutions.json); use a new one each term.
+c.CourseKit.vectors_seed = 2024
+# Feedback HTML shows hidden-test source and messages to students only when True.
+c.CourseKit.show_hidden_details = False
+
+# --- Grading ------------------------------------------------------------------
+# Seconds a cell may run before it is interrupted (an infinite loop costs its own test only).
+c.Execute.timeout = int(os.environ.get("COURSE_KIT_CELL_TIMEOUT", "30"))
+# Kernel death, timeouts and floods of output are survived: see course_kit/course/execute.py.
+from course_kit.course.execute import grading_preprocessors  # noqa: E402
+
+c.Autograde.autograde_preprocessors = grading_preprocessors()
+# Megabytes the grading kernel may allocate (a memory bomb fails inside its own cell).
+c.GradingKernelManager.memory_limit_mb = int(os.environ.get("COURSE_KIT_KERNEL_MEMORY_MB", "4096"))
+# Characters of output kept per cell (the rest is dropped while the cell runs).
+c.ResilientExecute.max_output_chars = 200_000
+
+# A harmless warning on stderr must not zero a correct answer: nbgrader scores a test
+# cell 0 when it writes to stderr, so drop stderr that is only warnings.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"(?s)^(\s*(\S*\.py:\d+: )?\w*Warning\b.*)$"
+
+# Deleted test cells come back from the gradebook; edited ones are overwritten by checksum.
+c.OverwriteCells.add_missing_cells = True
+
+# Solution regions, as in the source notebooks.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
