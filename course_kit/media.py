@@ -1,0 +1,56 @@
+"""Writing videos to files: GIF/MP4 for one video or a tiled grid of many.
+
+Frames are (T, H, W, 3) uint8 (numpy or torch). GIF frame periods are rounded
+to 10 ms, because browsers clamp anything finer (and below 20 ms) anyway.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+
+def as_numpy_frames(video) -> np.ndarray:
+    """torch or numpy (T, H, W, 3) uint8 -> numpy, checked."""
+    arr = video.detach().cpu().numpy() if hasattr(video, "detach") else np.asarray(video)
+    if arr.ndim != 4 or arr.shape[-1] != 3 or arr.dtype != np.uint8:
+        raise ValueError(f"expected frames of shape (T, H, W, 3) and dtype uint8, "
+                         f"got shape {arr.shape} and dtype {arr.dtype}")
+    return arr
+
+
+def tile_videos(videos, columns: int | None = None, pad: int = 2) -> np.ndarray:
+    """(N, T, H, W, 3) -> one (T, rows*H', cols*W', 3) video, black gutters of ``pad`` px."""
+    vids = np.stack([as_numpy_frames(v) for v in videos])
+    n, t, h, w, _ = vids.shape
+    columns = columns or int(np.ceil(np.sqrt(n)))
+    rows = int(np.ceil(n / columns))
+    out = np.zeros((t, rows * (h + pad) - pad, columns * (w + pad) - pad, 3), np.uint8)
+    for i in range(n):
+        r, c = divmod(i, columns)
+        out[:, r * (h + pad):r * (h + pad) + h, c * (w + pad):c * (w + pad) + w] = vids[i]
+    return out
+
+
+def write_video(path: str | Path, frames, fps: float = 8) -> Path:
+    """Write (T, H, W, 3) uint8 frames as .gif (looping) or .mp4 (h264) by suffix."""
+    import imageio.v3 as iio
+
+    path = Path(path)
+    frames = as_numpy_frames(frames)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    suffix = path.suffix.lower()
+    if suffix == ".gif":
+        duration_ms = max(20, int(round(1000 / fps / 10)) * 10)
+        iio.imwrite(path, frames, extension=".gif", duration=duration_ms, loop=0)
+    elif suffix == ".mp4":
+        h, w = frames.shape[1:3]
+        if h % 2 or w % 2:  # h264 with yuv420p needs even sizes
+            frames = np.pad(frames, ((0, 0), (0, h % 2), (0, w % 2), (0, 0)))
+        iio.imwrite(path, frames, extension=".mp4", plugin="FFMPEG", fps=fps,
+                    codec="libx264", macro_block_size=1)
+    else:
+        raise ValueError(f"write_video: `path` must end in .gif or .mp4, got {path.name!r}")
+    return path
+

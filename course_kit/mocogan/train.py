@@ -1,0 +1,316 @@
+"""MoCoGAN training: the paper's alternating updates, resumable, single- or multi-process.
+
+Each step updates D_I and D_V on a real and a generated batch, then G_I and
+R_M against both discriminators (BCE with one-sided label smoothing: real
+targets 0.9). Conditional models add an auxiliary action classifier to D_V:
+it learns the real videos' actions, and the generator is rewarded when D_V
+recognises the action it was asked for. Adam 2e-4, betas (0.5, 0.999).
+
+Everything needed to continue is checkpointed atomically every
+``checkpoint_every`` steps (weights, optimisers, RNG states, step), so a run
+killed with ``kill -9`` resumes losing only the steps since that checkpoint.
+Losses go to ``losses.csv``; sample GIFs from fixed seeds to ``samples/``.
+Run under ``torchrun`` for several processes (DistributedDataParallel; gloo
+on CPU, nccl on CUDA).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from torch import nn
+from torch.nn import functional as F
+
+from ..data import VideoDataset, shape_motion_videos
+from ..device import pick_device
+from ..media import tile_videos, write_video
+from .model import MoCoGAN, MoCoGANConfig, from_uint8_frames, to_uint8_frames
+from .networks import ImageDiscriminator, VideoDiscriminator, init_dcgan_weights
+
+CHECKPOINT = "checkpoint.pt"
+LOSS_COLUMNS = ["step", "loss_d_image", "loss_d_video", "loss_g_image", "loss_g_video",
+                "loss_d_action", "loss_g_action", "seconds"]
+
+
+@dataclass
+class TrainConfig:
+    """Everything a run needs; saved beside its checkpoints."""
+
+    data: str = "shapes"          # a class-folder root, or "shapes" for the procedural set
+    out: str = "runs/mocogan"
+    steps: int = 2000
+    video_batch: int = 16
+    image_batch: int = 32
+    stride: int = 2               # take every stride-th real frame (the usual recipe)
+    lr: float = 2e-4
+    betas: tuple[float, float] = (0.5, 0.999)
+    weight_decay: float = 1e-5
+    real_label: float = 0.9       # one-sided label smoothing
+    instance_noise: float = 0.0
+    action_weight: float = 1.0
+    conditional: bool = True      # use class folders as actions (z_A -> R_M)
+    procedural_videos: int = 2000
+    checkpoint_every: int = 200
+    sample_every: int = 500
+    log_every: int = 10
+    seed: int = 0
+    device: str | None = None
+    amp: bool = True              # bfloat16 autocast on CUDA; ignored on CPU
+    threads: int | None = None
+    model: dict = field(default_factory=dict)  # MoCoGANConfig overrides
+
+    def model_config(self, action_names: list[str]) -> MoCoGANConfig:
+        kw = dict(self.model)
+        kw.setdefault("action_names", action_names if self.conditional else [])
+        return MoCoGANConfig(**kw)
+
+
+class _Procedural:
+    """The procedural shape-motion set with the VideoDataset batch interface."""
+
+    def __init__(self, n: int, n_frames: int, stride: int, size: int, seed: int):
+        span = (n_frames - 1) * stride + 1
+        self.videos, labels = shape_motion_videos(n, seed=seed, n_frames=span, size=size)
+        self.labels = labels
+        self.class_names = ["up", "left"]
+        self.stride = stride
+
+    def __len__(self):
+        return len(self.videos)
+
+    def batch(self, size, rng):
+        idx = rng.integers(0, len(self.videos), size=size)
+        return self.videos[idx][:, ::self.stride], self.labels[idx]
+
+
+def load_training_data(cfg: TrainConfig, n_frames: int, image_size: int, seed: int):
+    if cfg.data == "shapes":
+        return _Procedural(cfg.procedural_videos, n_frames, cfg.stride, image_size, seed)
+    data = VideoDataset(cfg.data, n_frames=n_frames, stride=cfg.stride, seed=seed)
+    size = data.video(0).shape[1]
+    if size != image_size:
+        raise ValueError(f"train: the videos in {cfg.data} are {size}x{size}, but the model "
+                         f"is configured for image_size={image_size}")
+    return data
+
+
+class Trainer:
+    """Holds the networks, optimisers and data of one run (one process of it under DDP)."""
+
+    def __init__(self, cfg: TrainConfig):
+        self.cfg = cfg
+        self.out = Path(cfg.out)
+        self.distributed = dist.is_available() and "RANK" in os.environ and "WORLD_SIZE" in os.environ
+        if self.distributed and not dist.is_initialized():
+            backend = "nccl" if torch.cuda.is_available() and cfg.device != "cpu" else "gloo"
+            dist.init_process_group(backend)
+        self.rank = dist.get_rank() if self.distributed else 0
+        self.world = dist.get_world_size() if self.distributed else 1
+        if cfg.threads:
+            torch.set_num_threads(cfg.threads)
+        self.device = pick_device(cfg.device)
+        if self.device.type == "cuda" and self.distributed:
+            self.device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
+            torch.cuda.set_device(self.device)
+
+        torch.manual_seed(cfg.seed + 1000 * self.rank)
+        self.rng = np.random.default_rng(cfg.seed + 1000 * self.rank)
+        probe = MoCoGANConfig(**{k: v for k, v in cfg.model.items() if k != "action_names"})
+        self.data = load_training_data(cfg, probe.n_frames, probe.image_size, cfg.seed)
+        self.mcfg = cfg.model_config(self.data.class_names)
+        m = self.mcfg
+        self.model = MoCoGAN(m).to(self.device)
+        self.d_image = ImageDiscriminator(m.ndf, m.image_size, noise=cfg.instance_noise).to(self.device)
+        self.d_video = VideoDiscriminator(m.n_frames, m.ndf_video or m.ndf, m.image_size, n_classes=m.n_actions,
+                                          noise=cfg.instance_noise).to(self.device)
+        init_dcgan_weights(self.d_image)
+        init_dcgan_weights(self.d_video)
+        if self.distributed:
+            from torch.nn.parallel import DistributedDataParallel as DDP
+            ids = [self.device.index] if self.device.type == "cuda" else None
+            self.g_ddp = DDP(self.model, device_ids=ids)
+            self.di_ddp = DDP(self.d_image, device_ids=ids)
+            self.dv_ddp = DDP(self.d_video, device_ids=ids)
+        else:
+            self.g_ddp, self.di_ddp, self.dv_ddp = self.model, self.d_image, self.d_video
+        adam = dict(lr=cfg.lr, betas=tuple(cfg.betas), weight_decay=cfg.weight_decay)
+        self.opt_g = torch.optim.Adam(self.model.parameters(), **adam)
+        self.opt_d = torch.optim.Adam([*self.d_image.parameters(), *self.d_video.parameters()], **adam)
+        self.step = 0
+        self.sample_seeds = list(range(8))
+
+    # --- one step -------------------------------------------------------------
+
+    def _fake(self, n: int):
+        m = self.mcfg
+        z_c = torch.randn(n, m.d_content, device=self.device)
+        shape = (m.n_frames, n, m.d_motion) if m.noise == "fresh" else (n, m.d_motion)
+        eps = torch.randn(*shape, device=self.device)
+        actions = torch.randint(m.n_actions, (n,), device=self.device) if m.n_actions else None
+        return self.g_ddp(z_c, eps, actions, m.n_frames), actions
+
+    def _frames(self, video: torch.Tensor, n: int) -> torch.Tensor:
+        """``n`` random single frames from a (B, C, T, H, W) batch, for D_I."""
+        b, _, t = video.shape[:3]
+        vi = torch.randint(b, (n,), device=video.device)
+        ti = torch.randint(t, (n,), device=video.device)
+        return video[vi, :, ti]
+
+    def train_step(self) -> dict[str, float]:
+        cfg, m = self.cfg, self.mcfg
+        clips, labels = self.data.batch(cfg.video_batch, self.rng)
+        real = from_uint8_frames(torch.from_numpy(np.ascontiguousarray(clips))).to(self.device)
+        labels = torch.from_numpy(labels).to(self.device)
+        real_img = self._frames(real, cfg.image_batch)
+        bce = F.binary_cross_entropy_with_logits
+        amp = torch.autocast("cuda", dtype=torch.bfloat16,
+                             enabled=cfg.amp and self.device.type == "cuda")
+
+        with amp:
+            fake, actions = self._fake(cfg.video_batch)
+            fake_img = self._frames(fake, cfg.image_batch)
+            # discriminators
+            di_real, di_fake = self.di_ddp(real_img), self.di_ddp(fake_img.detach())
+            loss_di = bce(di_real, torch.full_like(di_real, cfg.real_label)) \
+                + bce(di_fake, torch.zeros_like(di_fake))
+            dv_real, dv_fake = self.dv_ddp(real), self.dv_ddp(fake.detach())
+            loss_d_action = torch.zeros((), device=self.device)
+            if m.n_actions:
+                (dv_real, cls_real), (dv_fake, _) = dv_real, dv_fake
+                loss_d_action = F.cross_entropy(cls_real.float(), labels)
+            loss_dv = bce(dv_real, torch.full_like(dv_real, cfg.real_label)) \
+                + bce(dv_fake, torch.zeros_like(dv_fake))
+        self.opt_d.zero_grad(set_to_none=True)
+        (loss_di + loss_dv + cfg.action_weight * loss_d_action).float().backward()
+        self.opt_d.step()
+
+        with amp:
+            gi, gv = self.di_ddp(fake_img), self.dv_ddp(fake)
+            loss_g_action = torch.zeros((), device=self.device)
+            if m.n_actions:
+                gv, cls_fake = gv
+                loss_g_action = F.cross_entropy(cls_fake.float(), actions)
+            loss_gi = bce(gi, torch.ones_like(gi))
+            loss_gv = bce(gv, torch.ones_like(gv))
+        self.opt_g.zero_grad(set_to_none=True)
+        (loss_gi + loss_gv + cfg.action_weight * loss_g_action).float().backward()
+        self.opt_g.step()
+        self.step += 1
+        return dict(loss_d_image=loss_di.item(), loss_d_video=loss_dv.item(),
+                    loss_g_image=loss_gi.item(), loss_g_video=loss_gv.item(),
+                    loss_d_action=loss_d_action.item(), loss_g_action=loss_g_action.item())
+
+    # --- checkpoints ------------------------------------------------------------
+
+    def state(self) -> dict:
+        return dict(step=self.step, model=self.model.state_dict(), d_image=self.d_image.state_dict(),
+                    d_video=self.d_video.state_dict(), opt_g=self.opt_g.state_dict(),
+                    opt_d=self.opt_d.state_dict(), torch_rng=torch.get_rng_state(),
+                    numpy_rng=self.rng.bit_generator.state,
+                    config=asdict(self.cfg), model_config=self.mcfg.to_dict())
+
+    def save_checkpoint(self) -> Path:
+        """Atomic: write a temporary file, fsync, then rename over the old one."""
+        path = self.out / CHECKPOINT
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as f:
+            torch.save(self.state(), f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        return path
+
+    def load_checkpoint(self) -> bool:
+        path = self.out / CHECKPOINT
+        if not path.exists():
+            return False
+        # Our own file, written by save_checkpoint; weights_only keeps it pickle-free.
+        s = torch.load(path, map_location=self.device, weights_only=True)
+        self.model.load_state_dict(s["model"])
+        self.d_image.load_state_dict(s["d_image"])
+        self.d_video.load_state_dict(s["d_video"])
+        self.opt_g.load_state_dict(s["opt_g"])
+        self.opt_d.load_state_dict(s["opt_d"])
+        torch.set_rng_state(s["torch_rng"])
+        self.rng.bit_generator.state = s["numpy_rng"]
+        self.step = int(s["step"])
+        return True
+
+    # --- outputs ----------------------------------------------------------------
+
+    def write_samples(self) -> Path:
+        m = self.mcfg
+        seeds = self.sample_seeds
+        if m.n_actions:  # one row per action
+            k = max(1, len(seeds) // m.n_actions)
+            actions = [a for a in range(m.n_actions) for _ in range(k)]
+            videos = self.model.generate(list(range(len(actions))), list(range(100, 100 + len(actions))),
+                                         action=actions, n_frames=m.n_frames)
+            grid = tile_videos(videos, columns=k)
+        else:
+            videos = self.model.generate(seeds, [s + 100 for s in seeds], n_frames=m.n_frames)
+            grid = tile_videos(videos, columns=4)
+        return write_video(self.out / "samples" / f"step{self.step:07d}.gif", grid, fps=8)
+
+
+def _truncate_log(path: Path, step: int) -> None:
+    """Drop rows logged after the checkpoint we resume from (they will be redone)."""
+    if not path.exists():
+        return
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    keep = [rows[0]] + [r for r in rows[1:] if r and int(r[0]) <= step]
+    with open(path, "w", newline="") as f:
+        csv.writer(f).writerows(keep)
+
+
+def train(cfg: TrainConfig, progress: bool = True) -> Trainer:
+    """Run (or resume) training to ``cfg.steps``; returns the trainer."""
+    from tqdm.auto import tqdm
+
+    trainer = Trainer(cfg)
+    out = trainer.out
+    main_process = trainer.rank == 0
+    if main_process:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "config.json").write_text(json.dumps(asdict(cfg), indent=1, default=list) + "\n")
+    if trainer.distributed:
+        dist.barrier()
+    resumed = trainer.load_checkpoint()
+    log_path = out / "losses.csv"
+    if main_process:
+        if resumed:
+            _truncate_log(log_path, trainer.step)
+        if not log_path.exists():
+            with open(log_path, "w", newline="") as f:
+                csv.writer(f).writerow(LOSS_COLUMNS)
+    bar = tqdm(total=cfg.steps, initial=trainer.step, disable=not (progress and main_process),
+               desc="MoCoGAN", unit="step", dynamic_ncols=True)
+    start = time.perf_counter()
+    while trainer.step < cfg.steps:
+        losses = trainer.train_step()
+        bar.update(1)
+        if main_process and (trainer.step % cfg.log_every == 0 or trainer.step == cfg.steps):
+            bar.set_postfix(d=f"{losses['loss_d_video']:.2f}", g=f"{losses['loss_g_video']:.2f}")
+            with open(log_path, "a", newline="") as f:
+                csv.writer(f).writerow([trainer.step, *(f"{losses[c]:.5f}" for c in LOSS_COLUMNS[1:-1]),
+                                        f"{time.perf_counter() - start:.2f}"])
+        if main_process and cfg.sample_every and trainer.step % cfg.sample_every == 0:
+            trainer.write_samples()
+        if trainer.step % cfg.checkpoint_every == 0 or trainer.step == cfg.steps:
+            if main_process:
+                trainer.save_checkpoint()
+            if trainer.distributed:
+                dist.barrier()
+    bar.close()
+    if trainer.distributed:
+        dist.barrier()
+    return trainer
