@@ -6,3 +6,9 @@ test vectors in :mod:`course_kit.vectors`; the graded checks in
 """
 
 __version__ = "0.1.0"
+
+
+def load_pretrained(name: str, device=None):
+    """A model shipped with the kit, by name: see ``course_kit.pretrained.available()``."""
+    from .pretrained import load_pretrained as _load
+    return _load(name, device=device)

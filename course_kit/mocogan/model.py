@@ -270,3 +270,10 @@ def _seed_list(seeds, name: str, where: str) -> list[int]:
 def _check_frames(n_frames, where: str) -> None:
     if not isinstance(n_frames, int) or isinstance(n_frames, bool) or n_frames < 1:
         raise ValueError(f"{where}: `n_frames` must be a positive int, got {n_frames!r}")
+
+
+def from_pretrained_state(config: dict, state: dict, device: torch.device) -> MoCoGAN:
+    """The loader ``course_kit.load_pretrained`` uses for kind "mocogan"."""
+    model = MoCoGAN(MoCoGANConfig(**config))
+    model.load_state_dict(state)
+    return model.to(device).eval()
