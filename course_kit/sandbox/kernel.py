@@ -1,0 +1,159 @@
+"""A Jupyter kernel manager that starts every kernel inside the sandbox.
+
+nbclient (and so nbgrader's Execute preprocessor) only needs a kernel
+manager class; this one rewrites the launch: the connection file and the
+IPC sockets go to a private directory, and the kernel command is wrapped in
+bubblewrap (:mod:`course_kit.sandbox.command`) with the caps from
+:class:`~course_kit.sandbox.settings.Sandbox`. Everything else (restarts,
+interrupts, shutdown) is jupyter_client's own.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import pwd
+import secrets
+import shutil
+import sys
+import tempfile
+from glob import glob
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+
+from .command import Limits, Plan, _under, bwrap_argv
+from .settings import Sandbox
+from .support import require
+
+KERNEL_LOG_TAIL = 4000
+
+
+def python_paths(executable: str) -> list[str]:
+    """Host paths a kernel started with ``executable`` needs to read: its environment and the kit."""
+    paths: list[str] = []
+    if os.path.realpath(executable) == os.path.realpath(sys.executable):
+        paths += [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix]
+        paths += [p for p in sys.path if p and os.path.isabs(p)]
+    else:  # another kernelspec's interpreter: mount its prefix (bin/..) and that of its real file
+        for exe in (executable, os.path.realpath(executable)):
+            paths.append(str(Path(exe).parent.parent))
+    spec = importlib.util.find_spec("course_kit")
+    if spec and spec.submodule_search_locations:
+        paths += list(spec.submodule_search_locations)
+    out: list[str] = []
+    for p in paths:
+        p = os.path.realpath(p) if os.path.islink(p) else os.path.abspath(p)
+        if os.path.exists(p) and p not in out:
+            out.append(p)
+    return out
+
+
+def fresh_uid() -> int:
+    """An unused uid for one sandbox: it owns no host file and no other process."""
+    while True:
+        uid = 1_000_000 + secrets.randbelow(1 << 30)
+        try:
+            pwd.getpwuid(uid)
+        except KeyError:
+            return uid
+
+
+class SandboxKernelManager(AsyncKernelManager):
+    """AsyncKernelManager whose kernels run in bubblewrap with no network and capped resources."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.sandbox = Sandbox(parent=self) if self.parent else Sandbox(config=self.config)
+        self._box: Path | None = None
+        self._log_file = None
+        self.sandboxed = False
+
+    async def _async_pre_start_kernel(self, **kw):  # noqa: C901 (one linear recipe)
+        support = require(self.sandbox.bwrap, self.sandbox.allow_unsandboxed)
+        if not support.ok:
+            self.log.warning("GRADING WITHOUT A SANDBOX (Sandbox.allow_unsandboxed=True): %s", support.reason)
+            return await super()._async_pre_start_kernel(**kw)
+
+        workdir = os.path.abspath(kw.get("cwd") or os.getcwd())
+        self._remove_box()
+        self._box = Path(tempfile.mkdtemp(prefix="course-kit-sandbox-"))
+        conn = self._box / "conn"
+        conn.mkdir()
+        self.transport = "ipc"
+        self.connection_file = str(conn / "kernel.json")
+        self.ip = str(conn / "kernel")
+        uid = fresh_uid() if support.mode == "root" else os.getuid()
+
+        cmd, kw = await super()._async_pre_start_kernel(**kw)   # writes the connection file
+        # A signal to the process group would hit bwrap itself; ask the kernel over its control channel.
+        self.kernel_spec.interrupt_mode = "message"
+        if support.mode == "root":
+            for p in (conn, Path(self.connection_file)):
+                os.chown(p, uid, uid)
+
+        readonly = []
+        for path in [*python_paths(cmd[0]), *self.sandbox.readonly_paths]:
+            path = os.path.abspath(path)
+            if _under(workdir, path):
+                if path in self.sandbox.readonly_paths:
+                    raise ValueError(f"Sandbox.readonly_paths: {path!r} contains the folder being graded "
+                                     f"({workdir}) and so the whole course; give a narrower path")
+                self.log.warning("sandbox: not mounting %s (it contains the course being graded)", path)
+                continue
+            readonly.append(path)
+
+        s = self.sandbox
+        plan = Plan(
+            bwrap=support.bwrap, mode=support.mode, kernel_cmd=cmd, workdir=workdir,
+            conn_dir=str(conn), readonly=readonly, env=self._kernel_env(kw.get("env") or {}, cmd[0]),
+            limits=Limits(s.memory_mb, s.cpu_seconds, s.max_processes, s.max_file_mb, s.scratch_mb),
+            uid=uid, gpu_devices=sorted(glob("/dev/nvidia*")) if s.gpu else [])
+        self._log_file = open(self._box / "kernel.log", "wb")
+        kw.update(cwd=str(self._box), env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+                  stdout=self._log_file, stderr=self._log_file)
+        self.sandboxed = True
+        self.log.debug("sandboxed kernel: %s", bwrap_argv(plan))
+        return bwrap_argv(plan), kw
+
+    pre_start_kernel = _async_pre_start_kernel
+
+    def _kernel_env(self, launch_env: dict[str, str], executable: str) -> dict[str, str]:
+        """Only allow-listed variables cross into the sandbox; secrets stay outside."""
+        env = {k: launch_env[k] for k in self.sandbox.env_allow if k in launch_env}
+        if self.kernel_spec is not None:
+            env.update(self.kernel_spec.env or {})
+        env.update(PATH=f"{os.path.dirname(executable)}:/usr/local/bin:/usr/bin:/bin",
+                   HOME="/tmp/home", TMPDIR="/tmp", USER="student", LOGNAME="student",
+                   PYTHONNOUSERSITE="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
+        env.setdefault("LANG", "C.UTF-8")
+        env.update(self.sandbox.env_set)
+        return env
+
+    def kernel_log(self) -> str:
+        """The tail of what the sandboxed kernel process wrote to its own stdout/stderr."""
+        if self._box is None or not (self._box / "kernel.log").exists():
+            return ""
+        with open(self._box / "kernel.log", "rb") as f:
+            f.seek(0, os.SEEK_END)
+            f.seek(max(0, f.tell() - KERNEL_LOG_TAIL))
+            return f.read().decode("utf-8", "replace")
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if restart or self._box is None:
+            return
+        tail = self.kernel_log().strip()
+        if tail:
+            self.log.debug("sandboxed kernel wrote:\n%s", tail)
+        self._remove_box()
+
+    cleanup_resources = _async_cleanup_resources   # AsyncKernelManager binds the base function by name
+
+    def _remove_box(self) -> None:
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+        if self._box is not None:
+            shutil.rmtree(self._box, ignore_errors=True)
+            self._box = None
