@@ -26,12 +26,45 @@ def _cmd_check(args) -> int:
     return 1 if failed else 0
 
 
-def _cmd_bench(args) -> int:
-    if args.what == "layers":
-        from .bench import layers as bench
-        sizes = dict(input_size=10, hidden_size=100, batch=16, steps=16)
-        print(bench.report(bench.run(**sizes, repeats=args.repeats), **sizes))
-    return 0
+# Subcommand groups: `course-kit GROUP NAME [ARGS...]` calls "module:function"(argv) -> exit code.
+# Each entry's module parses its own arguments and calls the library; imports stay lazy so
+# `course-kit --help` is fast and one group's dependencies never load for another.
+GROUPS: dict[str, dict[str, str]] = {
+    "bench": {
+        "layers": "course_kit.bench.layers:main",
+    },
+    "train": {
+        "mocogan": "course_kit.mocogan.commands:train_main",
+        "svg": "course_kit.svg.commands:train_main",
+    },
+    "evaluate": {
+        "svg": "course_kit.svg.commands:evaluate_main",
+    },
+    "make-data": {
+        "push": "course_kit.svg.commands:make_data_push_main",
+    },
+}
+# Single commands whose module parses its own arguments: name -> ("module:function", help).
+DELEGATED: dict[str, tuple[str, str]] = {
+    "sample": ("course_kit.mocogan.commands:sample_main",
+               "write GIF/MP4 videos (or a grid) from a shipped or trained model"),
+}
+GROUP_HELP = {
+    "bench": "benchmarks that print figures measured in one run",
+    "train": "train a model (resumable; progress bar; CSV log; sample GIFs)",
+    "evaluate": "evaluate a model against real data",
+    "make-data": "write a procedural dataset to disk",
+}
+
+
+def _delegate(target: str, argv: list[str]) -> int:
+    import importlib
+    module_name, func = target.split(":")
+    return int(getattr(importlib.import_module(module_name), func)(argv) or 0)
+
+
+def _cmd_group(args) -> int:
+    return _delegate(GROUPS[args.command][args.name], args.rest)
 
 
 def _cmd_demo(args) -> int:
@@ -66,14 +99,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed when no --solutions is given")
     p.set_defaults(func=_cmd_check)
 
-    p = sub.add_parser("bench", help="benchmarks that print measured ratios")
-    p.add_argument("what", choices=["layers"], help="layers: reference LSTM vs torch.nn.LSTMCell")
-    p.add_argument("--repeats", type=int, default=7, help="timed repeats (median is printed)")
-    p.set_defaults(func=_cmd_bench)
+    for group, entries in GROUPS.items():
+        if not entries:
+            continue
+        p = sub.add_parser(group, help=f"{GROUP_HELP[group]}: {', '.join(sorted(entries))}")
+        p.add_argument("name", choices=sorted(entries), help="what to run")
+        p.add_argument("rest", nargs=argparse.REMAINDER, help="its own arguments (see NAME --help)")
+        p.set_defaults(func=_cmd_group)
+
+    for name, (target, help_text) in DELEGATED.items():
+        p = sub.add_parser(name, help=help_text, add_help=False)
+        p.add_argument("rest", nargs=argparse.REMAINDER, help=f"see `course-kit {name} --help`")
+        p.set_defaults(func=lambda a, target=target: _delegate(target, a.rest))
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Entry point; a user error (bad argument, missing file) prints one line, not a traceback."""
+    try:
+        return _main(argv)
+    except (ValueError, FileNotFoundError, RuntimeError) as e:
+        print(f"course-kit: error: {e}", file=sys.stderr)
+        return 2
+
+
+def _main(argv: list[str] | None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # Delegated commands parse their own options (argparse's REMAINDER can't take leading options).
+    if argv and argv[0] in DELEGATED:
+        return _delegate(DELEGATED[argv[0]][0], argv[1:])
+    if len(argv) >= 2 and argv[1] in GROUPS.get(argv[0], {}):
+        return _delegate(GROUPS[argv[0]][argv[1]], argv[2:])
     args = build_parser().parse_args(argv)
     return args.func(args)
 

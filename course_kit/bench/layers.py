@@ -84,3 +84,14 @@ def report(results: dict[str, float], **sizes) -> str:
     lines.append(f"LSTM / same network on nn.LSTMCell = {results['ratio network']:.2f}x "
                  f"(target <= 1.5x)")
     return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    """`course-kit bench layers [--repeats N]`."""
+    import argparse
+    parser = argparse.ArgumentParser(prog="course-kit bench layers", description=__doc__)
+    parser.add_argument("--repeats", type=int, default=7, help="timed repeats (median is printed)")
+    args = parser.parse_args(argv)
+    sizes = dict(input_size=10, hidden_size=100, batch=16, steps=16)
+    print(report(run(**sizes, repeats=args.repeats), **sizes))
+    return 0

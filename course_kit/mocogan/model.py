@@ -277,3 +277,26 @@ def from_pretrained_state(config: dict, state: dict, device: torch.device) -> Mo
     model = MoCoGAN(MoCoGANConfig(**config))
     model.load_state_dict(state)
     return model.to(device).eval()
+
+
+def load_mocogan(spec: str, device: torch.device | str | None = None) -> MoCoGAN:
+    """A shipped model by name ("weizmann-actions") or a training checkpoint path."""
+    from pathlib import Path
+
+    from ..device import pick_device
+    from ..pretrained import available, load_pretrained
+
+    device = torch.device(device) if device is not None else pick_device()
+    path = Path(spec)
+    if path.is_dir():
+        path = path / "checkpoint.pt"
+    if path.suffix == ".pt" and path.exists():
+        # our own checkpoint (course_kit.mocogan.train); weights_only: no arbitrary pickles
+        state = torch.load(path, map_location="cpu", weights_only=True)
+        model = MoCoGAN(MoCoGANConfig(**state["model_config"]))
+        model.load_state_dict(state["model"])
+        return model.to(device).eval()
+    if spec in available():
+        return load_pretrained(spec, device=device)
+    raise ValueError(f"load_mocogan: `spec` must be a shipped model name ({available()}) or a "
+                     f"training checkpoint (a .pt file or a run folder), got {spec!r}")
