@@ -1,0 +1,174 @@
+"""The video widgets in a real browser: JupyterLab 4 + headless Debian Chromium via Playwright.
+
+Checks what a student sees: the player animates on its own with no kernel
+message per frame, pause stops it, the slider seeks (and Python hears where it
+stopped), a grid plays in step; and an exported HTML page animates with no
+kernel and no network. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from browser_support import artifact, browser_page, chromium_path, jupyterlab, write_notebook
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+T = 12
+# Frame t: a white 8x8 square whose left edge is at x = 4t, on a dark blue field.
+MAKE_VIDEO = f"""
+import numpy as np
+from course_kit.widgets import VideoPlayer, VideoGrid
+T = {T}
+video = np.zeros((T, 64, 64, 3), np.uint8)
+video[..., 2] = 80
+for t in range(T):
+    video[t, 28:36, 4 * t:4 * t + 8] = 255
+"""
+SHOW_PLAYER = "player = VideoPlayer(video, fps=10)\nplayer"
+SHOW_GRID = ("grid = VideoGrid([video, video[::-1], np.flip(video, 2), video // 2],\n"
+             "                 titles=['forward', 'backward', 'mirrored', 'dim'], fps=10)\ngrid")
+REPORT = "print(f'python sees frame={player.frame} playing={player.playing}')"
+
+SQUARE_X = """(canvas) => {
+  // The x of the brightest column: where the square is, i.e. 4 * frame (+3.5 centre).
+  const ctx = canvas.getContext('2d');
+  const {data, width, height} = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  let best = -1, bestX = -1;
+  for (let x = 0; x < width; x++) {
+    let sum = 0;
+    for (let y = 0; y < height; y++) sum += data[4 * (y * width + x)];
+    if (sum > best) { best = sum; bestX = x; }
+  }
+  return bestX;
+}"""
+
+
+def _frame(video):
+    return int(video.get_attribute("data-frame"))
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    chromium_path()  # skip early, before starting a server, when there is no browser
+    root = tmp_path_factory.mktemp("lab")
+    write_notebook(root / "widgets.ipynb", [MAKE_VIDEO, SHOW_PLAYER, SHOW_GRID, REPORT])
+    with jupyterlab(root) as url:
+        yield url, root
+
+
+def test_player_and_grid_play_in_jupyterlab(lab):
+    url, root = lab
+    with browser_page() as page:
+        comm_messages = []  # (time, direction) of every kernel websocket frame that is a comm message
+
+        def watch(ws):
+            for event, direction in (("framereceived", "in"), ("framesent", "out")):
+                ws.on(event, lambda payload, d=direction: comm_messages.append((time.monotonic(), d))
+                      if (b"comm_msg" in payload if isinstance(payload, bytes) else "comm_msg" in payload)
+                      else None)
+        page.on("websocket", watch)
+
+        page.goto(f"{url}/lab/tree/widgets.ipynb", wait_until="domcontentloaded")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+        page.locator(".jp-Cell").first.locator(".jp-InputArea-prompt").click()
+        for _ in range(3):
+            page.keyboard.press("Shift+Enter")
+        page.wait_for_function("document.querySelectorAll(\".ck-video[data-ready='true']\").length == 2",
+                               timeout=90_000)
+        player, grid = page.locator(".ck-video").nth(0), page.locator(".ck-video").nth(1)
+        canvas = player.locator("canvas")
+        assert canvas.count() == 1 and grid.locator("canvas").count() == 4
+        assert grid.locator("figcaption").all_inner_texts() == ["forward", "backward", "mirrored", "dim"]
+        assert canvas.evaluate("c => getComputedStyle(c).imageRendering") == "pixelated"
+        assert canvas.bounding_box()["width"] == pytest.approx(256, abs=1)   # 64 px x default scale 4
+        page.screenshot(path=artifact("lab-player-and-grid.png"), full_page=True)
+
+        # 1. It plays by itself, with no kernel message while it does.
+        time.sleep(0.3)
+        quiet_from = time.monotonic()
+        seen_frames, seen_x = set(), set()
+        for _ in range(8):
+            seen_frames.add(_frame(player))
+            seen_x.add(canvas.evaluate(SQUARE_X))
+            time.sleep(0.12)
+        quiet_to = time.monotonic()
+        assert len(seen_frames) >= 4, f"the player did not advance: frames seen {seen_frames}"
+        assert len(seen_x) >= 4, f"the canvas did not change: square x seen {seen_x}"
+        during = [m for m in comm_messages if quiet_from <= m[0] <= quiet_to]
+        assert during == [], f"{len(during)} comm messages while playing; playback must be client-side"
+        player.screenshot(path=artifact("lab-player-playing.png"))
+
+        # The grid plays in step: the forward and backward cells mirror each other's frame.
+        grid_canvases = grid.locator("canvas")
+        f = _frame(grid)
+        assert 0 <= f < T
+        forward_x, backward_x = (grid_canvases.nth(i).evaluate(SQUARE_X) for i in (0, 1))
+        assert forward_x + backward_x == pytest.approx(4 * (T - 1), abs=4 * 1 + 1)
+        assert len({_frame(grid) for _ in range(6) if time.sleep(0.12) is None}) >= 3
+
+        # 2. Pause stops it.
+        player.locator(".ck-video-play").click()
+        assert player.get_attribute("data-playing") == "false"
+        paused_frame, paused_x = _frame(player), canvas.evaluate(SQUARE_X)
+        time.sleep(0.7)
+        assert _frame(player) == paused_frame and canvas.evaluate(SQUARE_X) == paused_x
+
+        # 3. The slider seeks, and the canvas shows that frame.
+        player.locator(".ck-video-slider").fill("7")
+        player.locator(".ck-video-slider").dispatch_event("change")
+        assert _frame(player) == 7
+        assert canvas.evaluate(SQUARE_X) in range(4 * 7, 4 * 7 + 8)
+        assert player.locator(".ck-video-label").inner_text() == f"8 / {T}"
+        time.sleep(0.5)
+        assert _frame(player) == 7, "seeking while paused must not restart playback"
+        player.screenshot(path=artifact("lab-player-paused-at-7.png"))
+
+        # Python heard where the student stopped (one message on pause/seek, not per frame).
+        page.locator(".jp-Cell").nth(3).locator(".jp-InputArea-prompt").click()
+        page.keyboard.press("Shift+Enter")
+        out = page.locator(".jp-Cell").nth(3).locator(".jp-OutputArea-output")
+        out.wait_for(timeout=30_000)
+        assert "python sees frame=7 playing=False" in out.inner_text()
+
+        # Play again: it moves on from frame 7.
+        player.locator(".ck-video-play").click()
+        time.sleep(0.5)
+        assert _frame(player) != 7 and player.get_attribute("data-playing") == "true"
+        page.screenshot(path=artifact("lab-after-controls.png"), full_page=True)
+
+
+def test_exported_html_animates_without_kernel_or_network(tmp_path):
+    """Execute a notebook (nbclient saves widget state), export it, open it offline in Chromium."""
+    chromium_path()
+    import nbformat
+    from nbclient import NotebookClient
+
+    from course_kit.widgets import export_html
+
+    path = write_notebook(tmp_path / "export.ipynb", [MAKE_VIDEO, SHOW_PLAYER, SHOW_GRID])
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    assert nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    nbformat.write(nb, path)
+    html = export_html(path, tmp_path / "export.html")
+
+    with browser_page() as page:
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                   else route.abort())  # no network: the CDN is unreachable, as offline
+        page.goto(html.as_uri())
+        images = page.locator("img[src^='data:image/png']")
+        images.first.wait_for(timeout=20_000)
+        assert images.count() == 2
+        page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+        box = images.nth(0).bounding_box()
+        assert box["width"] == pytest.approx(256, abs=1)
+        shots = []
+        for _ in range(4):
+            shots.append(images.nth(0).screenshot())
+            time.sleep(0.25)
+        assert len(set(shots)) >= 3, "the exported fallback image does not animate"
+        page.screenshot(path=artifact("exported-html.png"), full_page=True)
