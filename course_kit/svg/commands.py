@@ -1,0 +1,113 @@
+"""``course-kit train svg``, ``evaluate svg`` and ``make-data push``: parse, call the library, print.
+
+``course_kit/cli.py`` maps each to a ``*_main(argv)`` here (its GROUPS table).
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import fields
+
+from .model import SVGConfig
+from .schedules import KL_SCHEDULES
+from .train import TrainConfig
+
+__all__ = ["train_main", "evaluate_main", "make_data_push_main"]
+
+_MODEL_FLAGS = ("nf", "g_dim", "z_dim", "rnn_size", "predictor_layers", "latent_rnn_size", "n_past", "n_future")
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def train_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="course-kit train svg",
+        description="Train SVG with a learned prior (--z-dim 0: the deterministic baseline) on BAIR-format "
+                    "folders. Running the same command again resumes from OUT/checkpoint.pt.")
+    defaults = TrainConfig()
+    for f in fields(TrainConfig):
+        if f.name == "model":
+            continue
+        value = getattr(defaults, f.name)
+        kind = int if f.name == "limit_videos" else type(value)
+        extra = {"choices": KL_SCHEDULES} if f.name == "kl_schedule" else {}
+        p.add_argument(_flag(f.name), type=kind, default=value, help=f"(default: {value})", **extra)
+    model_defaults = SVGConfig()
+    for name in _MODEL_FLAGS:
+        value = getattr(model_defaults, name)
+        p.add_argument(_flag(name), type=int, default=value, help=f"network size (default: {value})")
+    p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    return p
+
+
+def train_main(argv: list[str]) -> int:
+    args = train_parser().parse_args(argv)
+    import torch
+    from .train import train
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    tc = TrainConfig(**{f.name: getattr(args, f.name) for f in fields(TrainConfig) if f.name != "model"},
+                     model={name: getattr(args, name) for name in _MODEL_FLAGS})
+    train(tc)
+    print(f"weights: {tc.out}/model.safetensors (+ model.json); logs: {tc.out}/log.csv, {tc.out}/val.csv; "
+          f"samples: {tc.out}/samples/")
+    return 0
+
+
+def evaluate_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="course-kit evaluate svg",
+        description="PSNR/SSIM per future step: SVG (one sample and best of K), the deterministic "
+                    "baseline and copy-last-frame, on a held-out split.")
+    p.add_argument("--data", required=True, help="folder of BAIR-format video folders")
+    p.add_argument("--model", default="svg-push",
+                   help="a pretrained name or a MODEL.safetensors with MODEL.json beside it (default: svg-push)")
+    p.add_argument("--deterministic", default=None,
+                   help="the deterministic baseline: a name or .safetensors (default: none)")
+    p.add_argument("--split", default="test", choices=["train", "val", "test", "all"])
+    p.add_argument("--seed", type=int, default=0, help="split seed and sampling seed (default: 0)")
+    p.add_argument("--samples", type=int, default=10, help="K for best of K (default: 10)")
+    p.add_argument("--limit", type=int, default=None, help="evaluate only the first N videos of the split")
+    p.add_argument("--out", default=None, help="write the table as CSV and Markdown here (a folder)")
+    p.add_argument("--gif", default=None, help="write a GIF of truth beside samples to this path")
+    p.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    return p
+
+
+def evaluate_main(argv: list[str]) -> int:
+    args = evaluate_parser().parse_args(argv)
+    import torch
+    from .evaluate import evaluate, load_model
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    model = load_model(args.model)
+    baseline = load_model(args.deterministic) if args.deterministic else None
+    report = evaluate(model, args.data, deterministic=baseline, split=args.split, seed=args.seed,
+                      n_samples=args.samples, limit=args.limit, gif=args.gif)
+    print(report.markdown())
+    if args.out:
+        paths = report.save(args.out)
+        print("wrote " + ", ".join(str(p) for p in paths))
+    return 0
+
+
+def make_data_push_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="course-kit make-data push",
+        description="Procedural pushing-world videos in the BAIR course folder format.")
+    p.add_argument("--out", default="push-data", help="output folder (default: push-data)")
+    p.add_argument("--videos", type=int, default=2500, help="number of videos (default: 2500)")
+    p.add_argument("--frames", type=int, default=30, help="frames per video (default: 30)")
+    p.add_argument("--seed", type=int, default=0, help="seed; the same seed writes the same files (default: 0)")
+    return p
+
+
+def make_data_push_main(argv: list[str]) -> int:
+    args = make_data_push_parser().parse_args(argv)
+    from .data import write_push_dataset
+    out = write_push_dataset(args.out, n_videos=args.videos, n_frames=args.frames, seed=args.seed)
+    print(f"wrote {args.videos} videos of {args.frames} frames to {out}/ (0.png ... {args.frames - 1}.png, "
+          f"actions.csv, endeffector_positions.csv per video)")
+    return 0

@@ -1,0 +1,275 @@
+"""SVG-LP (Denton & Fergus 2018) conditioned on robot actions and end-effector positions.
+
+Networks, as in edenton/svg's DCGAN-64 variant, with widths set by
+:class:`SVGConfig` so the model can be shrunk for CPU training:
+
+- ``Encoder``: frame (3, 64, 64) -> code g (g_dim,) plus four skip maps;
+- ``Decoder``: code g + skips of the last context frame -> frame;
+- ``frame_predictor``: a stacked LSTM over [g_{t-1}, z_t, c_{t-1}, c_t] -> g_t;
+- ``posterior`` q(z_t | x_{1:t}) and learned ``prior`` p(z_t | x_{1:t-1}):
+  Gaussian LSTMs that output (mu, logvar).
+
+c_t is the 7-d condition of frame t (4 action + 3 position numbers),
+standardised with the training set's mean and std kept in the config.
+``z_dim = 0`` gives the deterministic baseline: the same network without a
+latent. Videos enter as (B, 3, T, 64, 64) floats in [0, 1].
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import torch
+from torch import nn
+
+from .losses import gaussian_kl, reparameterize
+
+__all__ = ["SVGConfig", "SVG", "Encoder", "Decoder", "StackedLSTM", "GaussianLSTM"]
+
+
+@dataclass
+class SVGConfig:
+    """Every hyper-parameter that fixes the network's shape and its input scaling."""
+    image_size: int = 64
+    channels: int = 3
+    nf: int = 16                 # encoder/decoder base width (edenton/svg: 64)
+    g_dim: int = 128             # frame code size (BAIR recipe: 128)
+    z_dim: int = 16              # latent size; 0 = deterministic baseline (BAIR recipe: 64)
+    rnn_size: int = 128          # frame predictor LSTM width (recipe: 256)
+    predictor_layers: int = 2
+    latent_rnn_size: int = 64    # posterior and prior LSTM width (recipe: 256)
+    cond_dim: int = 7            # actions (4) + end-effector positions (3)
+    n_past: int = 2
+    n_future: int = 10
+    cond_mean: list = field(default_factory=lambda: [0.0] * 7)
+    cond_std: list = field(default_factory=lambda: [1.0] * 7)
+
+    def __post_init__(self):
+        if self.image_size != 64:
+            raise ValueError(f"SVGConfig: `image_size` must be 64 (DCGAN-64 encoder), got {self.image_size}")
+        for name in ("nf", "g_dim", "rnn_size", "predictor_layers", "latent_rnn_size", "n_past", "n_future"):
+            if int(getattr(self, name)) < 1:
+                raise ValueError(f"SVGConfig: `{name}` must be >= 1, got {getattr(self, name)!r}")
+        if self.z_dim < 0:
+            raise ValueError(f"SVGConfig: `z_dim` must be >= 0 (0 = deterministic), got {self.z_dim}")
+        for name in ("cond_mean", "cond_std"):
+            if len(getattr(self, name)) != self.cond_dim:
+                raise ValueError(f"SVGConfig: `{name}` must have cond_dim={self.cond_dim} numbers, "
+                                 f"got {len(getattr(self, name))}")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "SVGConfig":
+        known = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+def _down(cin, cout):
+    return nn.Sequential(nn.Conv2d(cin, cout, 4, 2, 1), nn.BatchNorm2d(cout), nn.LeakyReLU(0.2, inplace=True))
+
+
+def _up(cin, cout):
+    return nn.Sequential(nn.ConvTranspose2d(cin, cout, 4, 2, 1), nn.BatchNorm2d(cout), nn.LeakyReLU(0.2, inplace=True))
+
+
+class Encoder(nn.Module):
+    """DCGAN-64 encoder: (N, 3, 64, 64) -> (g (N, g_dim), [skips at 32, 16, 8, 4 px])."""
+
+    def __init__(self, g_dim: int, nf: int, channels: int = 3):
+        super().__init__()
+        self.blocks = nn.ModuleList([_down(channels, nf), _down(nf, 2 * nf), _down(2 * nf, 4 * nf),
+                                     _down(4 * nf, 8 * nf)])
+        self.out = nn.Sequential(nn.Conv2d(8 * nf, g_dim, 4, 1, 0), nn.BatchNorm2d(g_dim), nn.Tanh())
+
+    def forward(self, x):
+        skips = []
+        for block in self.blocks:
+            x = block(x)
+            skips.append(x)
+        return self.out(x).flatten(1), skips
+
+
+class Decoder(nn.Module):
+    """DCGAN-64 decoder with U-Net skips: (g, skips) -> (N, 3, 64, 64) in [0, 1]."""
+
+    def __init__(self, g_dim: int, nf: int, channels: int = 3):
+        super().__init__()
+        self.inp = nn.Sequential(nn.ConvTranspose2d(g_dim, 8 * nf, 4, 1, 0), nn.BatchNorm2d(8 * nf),
+                                 nn.LeakyReLU(0.2, inplace=True))
+        self.blocks = nn.ModuleList([_up(16 * nf, 4 * nf), _up(8 * nf, 2 * nf), _up(4 * nf, nf)])
+        self.out = nn.Sequential(nn.ConvTranspose2d(2 * nf, channels, 4, 2, 1), nn.Sigmoid())
+
+    def forward(self, g, skips):
+        x = self.inp(g[:, :, None, None])
+        for block, skip in zip(self.blocks, reversed(skips[1:])):
+            x = block(torch.cat([x, skip], 1))
+        return self.out(torch.cat([x, skips[0]], 1))
+
+
+class StackedLSTM(nn.Module):
+    """Linear embed -> ``layers`` LSTM cells -> Linear -> tanh (the frame predictor)."""
+
+    def __init__(self, input_size: int, output_size: int, hidden_size: int, layers: int):
+        super().__init__()
+        self.embed = nn.Linear(input_size, hidden_size)
+        self.cells = nn.ModuleList([nn.LSTMCell(hidden_size, hidden_size) for _ in range(layers)])
+        self.out = nn.Sequential(nn.Linear(hidden_size, output_size), nn.Tanh())
+
+    def zero_state(self, batch: int, like: torch.Tensor):
+        z = like.new_zeros(batch, self.cells[0].hidden_size)
+        return [(z, z) for _ in self.cells]
+
+    def forward(self, x, state):
+        h = self.embed(x)
+        new_state = []
+        for cell, hc in zip(self.cells, state):
+            hc = cell(h, hc)
+            new_state.append(hc)
+            h = hc[0]
+        return self.out(h), new_state
+
+
+class GaussianLSTM(nn.Module):
+    """Linear embed -> one LSTM cell -> (mu, logvar): the posterior and the learned prior."""
+
+    def __init__(self, input_size: int, z_dim: int, hidden_size: int):
+        super().__init__()
+        self.embed = nn.Linear(input_size, hidden_size)
+        self.cell = nn.LSTMCell(hidden_size, hidden_size)
+        self.mu = nn.Linear(hidden_size, z_dim)
+        self.logvar = nn.Linear(hidden_size, z_dim)
+
+    def zero_state(self, batch: int, like: torch.Tensor):
+        z = like.new_zeros(batch, self.cell.hidden_size)
+        return (z, z)
+
+    def forward(self, x, state):
+        h, c = self.cell(self.embed(x), state)
+        return self.mu(h), self.logvar(h), (h, c)
+
+
+class SVG(nn.Module):
+    """SVG with a learned prior (or, with z_dim = 0, its deterministic twin)."""
+
+    def __init__(self, config: SVGConfig | None = None):
+        super().__init__()
+        self.config = cfg = config or SVGConfig()
+        self.encoder = Encoder(cfg.g_dim, cfg.nf, cfg.channels)
+        self.decoder = Decoder(cfg.g_dim, cfg.nf, cfg.channels)
+        self.frame_predictor = StackedLSTM(cfg.g_dim + cfg.z_dim + 2 * cfg.cond_dim, cfg.g_dim,
+                                           cfg.rnn_size, cfg.predictor_layers)
+        if cfg.z_dim:
+            self.posterior = GaussianLSTM(cfg.g_dim, cfg.z_dim, cfg.latent_rnn_size)
+            self.prior = GaussianLSTM(cfg.g_dim, cfg.z_dim, cfg.latent_rnn_size)
+        self.register_buffer("cond_mean", torch.tensor(cfg.cond_mean, dtype=torch.float32))
+        self.register_buffer("cond_std", torch.tensor(cfg.cond_std, dtype=torch.float32))
+
+    @property
+    def stochastic(self) -> bool:
+        return self.config.z_dim > 0
+
+    def _check_inputs(self, where, video, cond, min_frames):
+        cfg = self.config
+        if not isinstance(video, torch.Tensor) or video.dim() != 5 or video.shape[1] != cfg.channels \
+                or tuple(video.shape[3:]) != (cfg.image_size, cfg.image_size):
+            shape = tuple(video.shape) if isinstance(video, torch.Tensor) else type(video).__name__
+            raise ValueError(f"{where}: `video` must be a float tensor (batch, {cfg.channels}, time, "
+                             f"{cfg.image_size}, {cfg.image_size}) in [0, 1], got {shape}")
+        if video.shape[2] < min_frames:
+            raise ValueError(f"{where}: `video` needs at least {min_frames} frames, got {video.shape[2]}")
+        if not isinstance(cond, torch.Tensor) or cond.dim() != 3 or cond.shape[0] != video.shape[0] \
+                or cond.shape[2] != cfg.cond_dim:
+            shape = tuple(cond.shape) if isinstance(cond, torch.Tensor) else type(cond).__name__
+            raise ValueError(f"{where}: `cond` must be (batch={video.shape[0]}, time, {cfg.cond_dim}) "
+                             f"(actions then positions), got {shape}")
+
+    def _standardise(self, cond):
+        return (cond - self.cond_mean) / self.cond_std
+
+    def training_loss(self, video: torch.Tensor, cond: torch.Tensor, beta: float = 1e-4,
+                      tf_ratio: float = 1.0, generator: torch.Generator | None = None) -> dict:
+        """Loss of one batch: sum over frames of the MSE + beta * KL(q || p).
+
+        video (B, 3, T, 64, 64), cond (B, T, 7) raw. Every frame after the
+        first is predicted from the one before; after the context, with
+        probability 1 - ``tf_ratio`` the previous frame is the model's own
+        prediction (scheduled sampling) instead of the ground truth. Returns
+        floats ``mse`` and ``kl`` (summed over frames, mean over batch) and
+        the tensor ``loss``.
+        """
+        cfg = self.config
+        self._check_inputs("SVG.training_loss", video, cond, cfg.n_past + 1)
+        B, _, T = video.shape[:3]
+        c = self._standardise(cond)
+        frames = video.permute(2, 0, 1, 3, 4)                          # (T, B, C, H, W)
+        g_all, skips_all = self.encoder(frames.reshape(T * B, *frames.shape[2:]))
+        g_all = g_all.view(T, B, -1)
+        skips = [s.view(T, B, *s.shape[1:])[cfg.n_past - 1] for s in skips_all]
+        pred_state = self.frame_predictor.zero_state(B, video)
+        if self.stochastic:
+            post_state, prior_state = self.posterior.zero_state(B, video), self.prior.zero_state(B, video)
+        coins = torch.rand(T, generator=generator)
+        mse = kl = video.new_zeros(())
+        x_prev_pred = None
+        for t in range(1, T):
+            if t < cfg.n_past or x_prev_pred is None or coins[t] < tf_ratio:
+                g_prev = g_all[t - 1]
+            else:
+                g_prev = self.encoder(x_prev_pred.detach())[0]
+            inputs = [g_prev]
+            if self.stochastic:
+                mu, logvar, post_state = self.posterior(g_all[t], post_state)
+                mu_p, logvar_p, prior_state = self.prior(g_prev, prior_state)
+                inputs.append(reparameterize(mu, logvar, generator))
+                kl = kl + gaussian_kl(mu, logvar, mu_p, logvar_p).mean()
+            g_pred, pred_state = self.frame_predictor(torch.cat(inputs + [c[:, t - 1], c[:, t]], 1), pred_state)
+            x_prev_pred = self.decoder(g_pred, skips)
+            mse = mse + torch.mean((x_prev_pred - frames[t]) ** 2)
+        loss = mse + beta * kl
+        return {"loss": loss, "mse": mse.item(), "kl": kl.item()}
+
+    @torch.no_grad()
+    def generate(self, context: torch.Tensor, cond: torch.Tensor, n_future: int,
+                 generator: torch.Generator | None = None) -> torch.Tensor:
+        """Predict ``n_future`` frames after the context.
+
+        context (B, 3, n_past, 64, 64) in [0, 1]; cond (B, n_past + n_future, 7)
+        raw. Latents of the context steps come from the posterior, later ones
+        from the learned prior. Returns (B, 3, n_future, 64, 64) in [0, 1].
+        """
+        cfg = self.config
+        self._check_inputs("SVG.generate", context, cond, 1)
+        n_past = context.shape[2]
+        if cond.shape[1] != n_past + n_future:
+            raise ValueError(f"SVG.generate: `cond` must have n_past + n_future = {n_past + n_future} frames, "
+                             f"got {cond.shape[1]}")
+        B = context.shape[0]
+        c = self._standardise(cond)
+        frames = context.permute(2, 0, 1, 3, 4).reshape(n_past * B, cfg.channels, cfg.image_size, cfg.image_size)
+        g_ctx, skips_ctx = self.encoder(frames)
+        g_ctx = g_ctx.view(n_past, B, -1)
+        skips = [s.view(n_past, B, *s.shape[1:])[n_past - 1] for s in skips_ctx]
+        pred_state = self.frame_predictor.zero_state(B, context)
+        if self.stochastic:
+            post_state, prior_state = self.posterior.zero_state(B, context), self.prior.zero_state(B, context)
+        out = []
+        g_prev = g_ctx[0]
+        for t in range(1, n_past + n_future):
+            inputs = [g_prev]
+            if self.stochastic:
+                mu_p, logvar_p, prior_state = self.prior(g_prev, prior_state)
+                if t < n_past:
+                    mu, logvar, post_state = self.posterior(g_ctx[t], post_state)
+                    inputs.append(reparameterize(mu, logvar, generator))
+                else:
+                    inputs.append(reparameterize(mu_p, logvar_p, generator))
+            g_pred, pred_state = self.frame_predictor(torch.cat(inputs + [c[:, t - 1], c[:, t]], 1), pred_state)
+            if t < n_past:
+                g_prev = g_ctx[t]
+            else:
+                x = self.decoder(g_pred, skips)
+                out.append(x)
+                g_prev = self.encoder(x)[0]
+        return torch.stack(out, 2)
