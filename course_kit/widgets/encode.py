@@ -12,7 +12,7 @@ lossless PNG about 200 KB. JPEG is the default: small, no chroma smearing
 at 4:4:4, and fast enough for the explorer's 150 ms budget.
 
 The kernel-less fallback is an animated PNG (APNG) with one global
-256-colour palette (no flicker between frames) where pixels that did not
+palette (128 colours by default) (no flicker between frames) where pixels that did not
 change are transparent, so static backgrounds cost nothing. It is sent as
 ``image/png`` because that is what nbconvert's HTML exporter, GitHub and
 JupyterLab show without a kernel and nbval does not compare (nbconvert has no

@@ -29,6 +29,20 @@ def tile_videos(videos: list[np.ndarray], columns: int, gap: int = 2) -> np.ndar
     return out
 
 
+def _normalise(videos, titles, columns, layout, value_range):
+    frames = as_videos(videos, layout=layout, value_range=value_range, name="videos")
+    n = len(frames)
+    if titles is not None:
+        titles = [str(t) for t in titles]
+        if len(titles) != n:
+            raise ValueError(f"`titles` must have one entry per video ({n}), got {len(titles)}")
+    if columns is None:
+        columns = math.ceil(math.sqrt(n))
+    elif not (isinstance(columns, int) and not isinstance(columns, bool) and columns >= 1):
+        raise ValueError(f"`columns` must be a positive int, got {columns!r}")
+    return frames, titles, min(columns, n)
+
+
 class VideoGrid(VideoWidget):
     """Videos in a grid, all playing in step.
 
@@ -42,27 +56,17 @@ class VideoGrid(VideoWidget):
     def __init__(self, videos, titles=None, columns=None, fps=8, loop=True, scale=None, *,
                  layout=None, value_range=None, autoplay=True, codec="jpeg", quality=90,
                  fallback=True):
-        super().__init__(fps=fps, loop=loop, autoplay=autoplay, codec=codec, quality=quality,
-                         fallback=fallback)
-        self.set_videos(videos, titles=titles, columns=columns, scale=scale, layout=layout,
-                        value_range=value_range)
+        frames, titles, columns = _normalise(videos, titles, columns, layout, value_range)
+        if scale is None:
+            scale = default_scale(*frames[0].shape[1:3], target=128)
+        super().__init__(frames, titles=titles, columns=columns, fps=fps, loop=loop, scale=scale,
+                         autoplay=autoplay, codec=codec, quality=quality, fallback=fallback)
 
     def set_videos(self, videos, titles=None, columns=None, scale=None, *, layout=None,
                    value_range=None) -> None:
         """Replace every video (and titles, columns) in one message to the browser."""
-        frames = as_videos(videos, layout=layout, value_range=value_range, name="videos")
-        n = len(frames)
-        if titles is not None:
-            titles = [str(t) for t in titles]
-            if len(titles) != n:
-                raise ValueError(f"`titles` must have one entry per video ({n}), got {len(titles)}")
-        if columns is None:
-            columns = math.ceil(math.sqrt(n))
-        elif not (isinstance(columns, int) and not isinstance(columns, bool) and columns >= 1):
-            raise ValueError(f"`columns` must be a positive int, got {columns!r}")
-        if scale is None and not self._videos:
-            scale = max(1, default_scale(*frames[0].shape[1:3], target=128))
-        self._set_videos(frames, titles=titles, columns=min(columns, n), scale=scale)
+        frames, titles, columns = _normalise(videos, titles, columns, layout, value_range)
+        self._set_videos(frames, titles=titles, columns=columns, scale=scale)
 
     @property
     def videos(self) -> list[np.ndarray]:

@@ -39,7 +39,8 @@ __all__ = ["VideoPlayer", "default_scale", "FALLBACK_BUDGET"]
 _HERE = Path(__file__).parent
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
 #: Largest kernel-less fallback (bytes of base64 text in the notebook) per display.
-#: Past it the fallback drops to 64 colours, then to a still of the first frame.
+#: The fallback starts at 128 colours (GIF-like quality at 2/3 of the bytes of 255);
+#: past the budget it drops to 48 colours, then to a still of the first frame.
 FALLBACK_BUDGET = 1_000_000
 
 
@@ -81,8 +82,9 @@ class VideoWidget(anywidget.AnyWidget):
     frame = traitlets.Int(0).tag(sync=True)
     scale = traitlets.Int(4).tag(sync=True)
 
-    def __init__(self, *, fps=8, loop=True, scale=None, autoplay=True, codec="jpeg",
-                 quality=90, fallback=True, **kwargs):
+    def __init__(self, videos: list[np.ndarray], *, titles=None, columns=1, fps=8, loop=True,
+                 scale=None, autoplay=True, codec="jpeg", quality=90, fallback=True, **kwargs):
+        """``videos``: (T, H, W, 3) uint8 arrays of one shape, already normalised."""
         enable_custom_widgets()
         if codec not in CODECS:
             raise ValueError(f"`codec` must be one of {sorted(CODECS)}, got {codec!r}")
@@ -90,9 +92,13 @@ class VideoWidget(anywidget.AnyWidget):
         self._quality = _check_number("quality", quality, 1, 100, int)
         self._fallback = bool(fallback)
         self._fallback_cache = None
-        self._videos: list[np.ndarray] = []
+        if scale is None:
+            scale = default_scale(*videos[0].shape[1:3])
+        # Everything goes into the comm-open message: one message shows the video.
+        state = self._content_state(videos, titles, columns, scale)
         super().__init__(fps=_check_number("fps", fps, 0.1, 120), loop=bool(loop),
-                         playing=bool(autoplay), mime=CODECS[codec][0], **kwargs)
+                         playing=bool(autoplay), mime=CODECS[codec][0], **state, **kwargs)
+        self._videos = videos
 
     # -- validation of the traits a user may set ---------------------------------
     @traitlets.validate("fps")
@@ -118,23 +124,24 @@ class VideoWidget(anywidget.AnyWidget):
         return value
 
     # -- content -----------------------------------------------------------------
-    def _set_videos(self, videos: list[np.ndarray], titles=None, columns=None, scale=None):
-        """Encode and send ``videos`` (a list of (T, H, W, 3) uint8 of one shape) in one message."""
+    def _content_state(self, videos, titles, columns, scale) -> dict:
+        """The synced traits that describe ``videos`` (encodes the sprite sheets)."""
         T, H, W, _ = videos[0].shape
-        sprites = [encode_sprite(v, self._codec, self._quality) for v in videos]
-        if scale is None:
-            scale = self.scale if self._videos else default_scale(H, W)
+        return dict(sprites=[encode_sprite(v, self._codec, self._quality) for v in videos],
+                    frame_count=T, frame_height=H, frame_width=W,
+                    sprite_columns=sprite_layout(T)[0], titles=list(titles or []),
+                    columns=columns or 1, scale=_check_number("scale", scale, 1, 32, int))
+
+    def _set_videos(self, videos: list[np.ndarray], titles=None, columns=None, scale=None):
+        """Show new ``videos`` (normalised, one shape) with one update message to the browser."""
+        state = self._content_state(videos, titles, columns, self.scale if scale is None else scale)
         with self.hold_sync():
             self._videos = videos
             self._fallback_cache = None
-            if self.frame >= T:
+            if self.frame >= state["frame_count"]:
                 self.frame = 0
-            self.frame_count, self.frame_height, self.frame_width = T, H, W
-            self.sprite_columns = sprite_layout(T)[0]
-            self.titles = list(titles or [])
-            self.columns = columns or 1
-            self.scale = scale
-            self.sprites = sprites
+            for name, value in state.items():
+                setattr(self, name, value)
 
     def _fallback_frames(self) -> np.ndarray:
         """(T, H, W, 3) frames of what the widget shows, for the kernel-less fallback."""
@@ -146,7 +153,7 @@ class VideoWidget(anywidget.AnyWidget):
         if self._fallback_cache is None:
             frames = self._fallback_frames()
             data, animated = None, True
-            for colors in (255, 64):
+            for colors in (128, 48):
                 data = encode_apng(frames, fps=self.fps, loop=self.loop, colors=colors)
                 if len(data) * 4 / 3 <= FALLBACK_BUDGET:
                     break
@@ -197,10 +204,9 @@ class VideoPlayer(VideoWidget):
 
     def __init__(self, video, fps=8, loop=True, scale=None, *, layout=None, value_range=None,
                  autoplay=True, codec="jpeg", quality=90, fallback=True):
-        super().__init__(fps=fps, loop=loop, scale=scale, autoplay=autoplay, codec=codec,
-                         quality=quality, fallback=fallback)
         frames = as_video(video, layout=layout, value_range=value_range, name="video")
-        self._set_videos([frames], scale=scale)
+        super().__init__([frames], fps=fps, loop=loop, scale=scale, autoplay=autoplay,
+                         codec=codec, quality=quality, fallback=fallback)
 
     @property
     def video(self) -> np.ndarray:
