@@ -1,0 +1,209 @@
+"""Evaluate a MoCoGAN against a real data set, with real held-out videos as the reference.
+
+``evaluate_mocogan(model, data)`` generates videos for every action in
+turn, scores them with ``course_kit.mocogan.metrics`` and the kit's
+classifier, scores real held-out clips the same way, and returns both as
+a dict; ``format_table`` prints them side by side. The real column is the
+best a model can hope for with this classifier and sample size:
+
+- ACD: the same computation on real clips;
+- Motion Control Score: the classifier's accuracy on held-out real clips;
+- Frechet distance: generated clips and real held-out clips are each
+  compared with the same pool of real clips from the classifier's training
+  videos, so the real number is the floor set by sampling noise and
+  unseen actors.
+
+Models are named pretrained models or training checkpoints
+(``runs/<x>/checkpoint.pt`` from ``course_kit.mocogan.train``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import metrics
+from .classifier import RealVideos, VideoClassifier, classify, load_real_videos
+from .model import MoCoGAN, MoCoGANConfig
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How a data set is scored: its classifier and how its moving content is found."""
+
+    classifier: str
+    content: str
+    directions: bool  # the shape-motion set: check centroid directions too
+
+
+PROFILES = {
+    "weizmann": Profile("weizmann-classifier", "moving", directions=False),
+    "shapes": Profile("shapes-classifier", "bright", directions=True),
+}
+
+
+def guess_profile(data: str | Path) -> str:
+    """"shapes" for the procedural set or a folder named like the shape-motion set, else "weizmann"."""
+    return "shapes" if "shape" in Path(str(data)).name.lower() else "weizmann"
+
+
+def load_model(spec: str | Path, device: str | torch.device | None = None) -> MoCoGAN:
+    """A shipped model name, a training checkpoint file, or a run folder holding ``checkpoint.pt``."""
+    from ..device import pick_device
+    from ..pretrained import available, load_pretrained
+
+    device = pick_device(device) if not isinstance(device, torch.device) else device
+    if str(spec) in available():
+        return load_pretrained(str(spec), device=device)
+    path = Path(spec)
+    if path.is_dir():
+        path = path / "checkpoint.pt"
+    if not path.is_file():
+        raise FileNotFoundError(f"load_model: `model` must be a shipped model name ({available()}) "
+                                f"or a checkpoint file / run folder, got {str(spec)!r}")
+    # Our own training checkpoint format; weights_only keeps it pickle-free.
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    if not isinstance(state, dict) or "model" not in state or "model_config" not in state:
+        raise ValueError(f"load_model: {path} is not a MoCoGAN training checkpoint (expected keys "
+                         f"'model' and 'model_config', got {sorted(state) if isinstance(state, dict) else type(state).__name__})")
+    model = MoCoGAN(MoCoGANConfig(**state["model_config"]))
+    model.load_state_dict(state["model"])
+    model.training_step = int(state.get("step", -1))
+    return model.to(device).eval()
+
+
+def load_classifier(spec: str | VideoClassifier, device=None) -> VideoClassifier:
+    """A shipped classifier name (e.g. "weizmann-classifier") or a classifier object."""
+    if isinstance(spec, VideoClassifier):
+        return spec.eval()
+    from ..pretrained import load_pretrained
+    model = load_pretrained(str(spec), device=device)
+    if not isinstance(model, VideoClassifier):
+        raise ValueError(f"load_classifier: {spec!r} is a {type(model).__name__}, not a classifier")
+    return model
+
+
+def action_map(model_actions: list[str], class_names: list[str]) -> list[int] | None:
+    """Classifier label for each model action: by name when the names match, else by position."""
+    if not model_actions:
+        return None
+    if set(model_actions) <= set(class_names):
+        return [class_names.index(a) for a in model_actions]
+    if len(model_actions) == len(class_names):
+        return list(range(len(model_actions)))
+    return None
+
+
+def generate_videos(model: MoCoGAN, n: int, n_frames: int, seed: int = 0, batch: int = 32,
+                    progress: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """``n`` seeded videos, actions cycling through the model's actions: (uint8 videos, actions)."""
+    from tqdm.auto import tqdm
+
+    actions = np.arange(n) % model.config.n_actions if model.config.n_actions else None
+    out = []
+    for i in tqdm(range(0, n, batch), desc="generating", unit="batch", disable=not progress,
+                  dynamic_ncols=True):
+        j = min(i + batch, n)
+        content = [seed * 1_000_003 + k for k in range(i, j)]
+        motion = [seed * 1_000_003 + 500_000 + k for k in range(i, j)]
+        act = actions[i:j].tolist() if actions is not None else None
+        out.append(model.generate(content, motion, action=act, n_frames=n_frames).numpy())
+    return np.concatenate(out), actions
+
+
+def real_clips(real: RealVideos, indices, n: int, n_frames: int, stride: int,
+               seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` clips from the given videos: evenly spaced windows, then a seeded choice of ``n``."""
+    per_video = max(1, math.ceil(n / max(len(indices), 1)))
+    clips, labels = real.clips(indices, per_video, n_frames, stride)
+    pick = np.sort(np.random.default_rng(seed).permutation(len(clips))[:n])
+    return clips[pick], labels[pick]
+
+
+def score(videos: np.ndarray, requested: np.ndarray | None, classifier: VideoClassifier,
+          reference_features: np.ndarray, profile: Profile) -> dict:
+    """All metrics for one set of videos (generated or real)."""
+    probs, feats = classify(classifier, videos)
+    acd = metrics.average_content_distance(videos, profile.content)
+    row = dict(acd=acd["acd"], content_found=acd["videos_with_content"],
+               motion_control_score=(metrics.motion_control_score(probs, requested)
+                                     if requested is not None else None),
+               inception_score=metrics.inception_score(probs),
+               frechet_distance=metrics.frechet_distance(feats, reference_features))
+    if profile.directions:
+        row["direction_correct"] = (metrics.direction_accuracy(videos, requested, profile.content)
+                                    if requested is not None else None)
+    return row
+
+
+def evaluate_mocogan(model: MoCoGAN | str, data: str | Path, classifier=None, profile: str | None = None,
+                     n_videos: int = 256, seed: int = 0, device=None, progress: bool = True,
+                     real: RealVideos | None = None) -> dict:
+    """Scores of ``model`` and of real held-out clips; see the module docstring.
+
+    ``data`` is a class-folder root or "shapes" (procedural shape videos).
+    Returns {"model": {...}, "real": {...}, "settings": {...}}; a metric
+    that does not apply (MCS of an unconditional model) is None.
+    """
+    if n_videos < 2:
+        raise ValueError(f"evaluate_mocogan: `n_videos` must be >= 2 (a Frechet distance needs a "
+                         f"covariance), got {n_videos}")
+    profile_name = profile or guess_profile(data)
+    if profile_name not in PROFILES:
+        raise ValueError(f"evaluate_mocogan: `profile` must be one of {sorted(PROFILES)}, got {profile!r}")
+    prof = PROFILES[profile_name]
+    if not isinstance(model, MoCoGAN):
+        model = load_model(model, device)
+    classifier_name = classifier if isinstance(classifier, str) else (
+        prof.classifier if classifier is None else "(given classifier)")
+    classifier = load_classifier(classifier or prof.classifier, device=model.device)
+    c = classifier.config
+    if model.config.image_size != c.image_size:
+        raise ValueError(f"evaluate_mocogan: the model makes {model.config.image_size}px frames but "
+                         f"the classifier expects {c.image_size}px")
+    if real is None:
+        real = load_real_videos(data, c.holdout, c.split_seed, c.max_per_class, image_size=c.image_size)
+    pool, _ = real_clips(real, real.train, n_videos, c.n_frames, c.stride, seed)
+    held, held_labels = real_clips(real, real.held_out, n_videos, c.n_frames, c.stride, seed + 1)
+    reference = classify(classifier, pool)[1]
+
+    fake, actions = generate_videos(model, n_videos, c.n_frames, seed, progress=progress)
+    mapping = action_map(model.actions, classifier.class_names)
+    requested = np.asarray(mapping)[actions] if mapping is not None and actions is not None else None
+    return dict(
+        model=score(fake, requested, classifier, reference, prof),
+        real=score(held, held_labels, classifier, reference, prof),
+        settings=dict(profile=profile_name, classifier=classifier_name, data=real.source,
+                      videos=n_videos, frames=c.n_frames, stride=c.stride, seed=seed,
+                      held_out_videos=len(real.held_out), pool_videos=len(real.train),
+                      model_actions=model.actions, classifier_classes=classifier.class_names,
+                      training_step=getattr(model, "training_step", None)))
+
+
+ROWS = [  # key, label, format, better
+    ("acd", "Average Content Distance (0-255)", "{:.2f}", "lower"),
+    ("motion_control_score", "Motion Control Score", "{:.3f}", "higher"),
+    ("direction_correct", "motion direction correct", "{:.3f}", "higher"),
+    ("inception_score", "Inception-like score", "{:.3f}", "higher"),
+    ("frechet_distance", "Frechet distance (classifier)", "{:.2f}", "lower"),
+    ("content_found", "videos with content found", "{:.3f}", ""),
+]
+
+
+def format_table(result: dict, model_label: str = "model") -> str:
+    """The model's numbers beside the real held-out reference, one metric per line."""
+    s = result["settings"]
+    lines = [f"{s['videos']} videos x {s['frames']} frames (stride {s['stride']}), classifier "
+             f"{s['classifier']}, data {s['data']} ({s['held_out_videos']} held-out videos)",
+             f"{'metric':<34}{model_label[:16]:>16}{'real held-out':>16}   better"]
+    for key, label, fmt, better in ROWS:
+        if key not in result["model"]:
+            continue
+        cells = [("n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else fmt.format(v))
+                 for v in (result["model"][key], result["real"][key])]
+        lines.append(f"{label:<34}{cells[0]:>16}{cells[1]:>16}   {better}")
+    return "\n".join(lines)
