@@ -1,0 +1,288 @@
+"""Interactive plots for the notebooks (ipympl): motion codes, LSTM gates, live training loss.
+
+Each plot owns a matplotlib ``Figure`` drawn by an ipympl ``Canvas`` widget
+(pan, zoom, save in the browser), made directly rather than through pyplot,
+so showing one never changes the notebook's matplotlib backend or leaves
+figures behind in pyplot. Display the object itself (last line of a cell);
+``.figure`` is the matplotlib figure, ``.widget`` what is displayed. Saved
+notebooks keep ipympl's PNG of each figure for kernel-less renderers.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from .colab import enable_custom_widgets
+
+__all__ = ["MotionCodePlot", "GateHeatmap", "LossPlot", "lstm_gates", "pca_2d"]
+
+GATES = ("i", "f", "g", "o")
+GATE_NAMES = {"i": "input gate  \u03c3(i)", "f": "forget gate  \u03c3(f)",
+              "g": "cell candidate  tanh(g)", "o": "output gate  \u03c3(o)"}
+
+
+def _canvas(figure: Figure):
+    """An ipympl Canvas widget for ``figure``, outside pyplot's figure registry."""
+    enable_custom_widgets()
+    from ipympl.backend_nbagg import Canvas, FigureManager
+    canvas = Canvas(figure)
+    with warnings.catch_warnings():  # ipympl's own Toolbar init trips a traitlets deprecation
+        warnings.simplefilter("ignore", DeprecationWarning)
+        FigureManager(canvas, 0)  # builds the toolbar; not registered with pyplot
+    canvas.header_visible = False
+    canvas.toolbar_position = "right"
+    return canvas
+
+
+def _numpy(x, name: str) -> np.ndarray:
+    try:
+        import torch
+        if isinstance(x, torch.Tensor):
+            return x.detach().cpu().float().numpy()
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(x, np.ndarray):
+        return x.astype(np.float64)
+    raise TypeError(f"`{name}` must be a torch tensor or numpy array, got {type(x).__name__}")
+
+
+class _Plot:
+    """Shared display plumbing: show ``self.widget``."""
+
+    widget: W.DOMWidget
+    figure: Figure
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def redraw(self) -> None:
+        self.figure.canvas.draw_idle()
+
+
+# -- motion codes -------------------------------------------------------------------
+
+def pca_2d(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Project (N, d) points on their first two principal axes: ((N, 2), explained ratios (2,)).
+
+    Signs are fixed (largest loading positive) so the same data always gives the same picture.
+    """
+    centred = points - points.mean(axis=0)
+    _, s, vt = np.linalg.svd(centred, full_matrices=False)
+    axes = vt[:2]
+    axes *= np.sign(axes[np.arange(len(axes)), np.abs(axes).argmax(axis=1)])[:, None]
+    projected = centred @ axes.T
+    if projected.shape[1] < 2:
+        projected = np.pad(projected, ((0, 0), (0, 2 - projected.shape[1])))
+    variance = s ** 2
+    explained = variance[:2] / variance.sum() if variance.sum() > 0 else np.zeros(2)
+    return projected, np.pad(explained, (0, 2 - len(explained)))
+
+
+class MotionCodePlot(_Plot):
+    """The motion codes z_M(t) of several videos, projected to 2-D: one path per video.
+
+    ``codes``: (n_frames, n_videos, d), as ``model.motion_codes(...)`` or the
+    student's ``LSTM`` return. A circle marks frame 0, a triangle the last
+    frame. Click a legend entry to hide or show that video's path.
+    """
+
+    def __init__(self, codes, labels=None, title="motion codes z_M over time (PCA)"):
+        codes = _numpy(codes, "codes")
+        if codes.ndim != 3 or min(codes.shape) < 1:
+            raise ValueError(f"`codes` must be (n_frames, n_videos, d), got shape {codes.shape}")
+        T, n, d = codes.shape
+        if labels is None:
+            labels = [f"video {i}" for i in range(n)]
+        labels = [str(label) for label in labels]
+        if len(labels) != n:
+            raise ValueError(f"`labels` must have one entry per video ({n}), got {len(labels)}")
+        flat, self.explained = pca_2d(codes.reshape(T * n, d))
+        self.projected = flat.reshape(T, n, 2).transpose(1, 0, 2)   # (n, T, 2)
+        self.labels = labels
+
+        self.figure = Figure(figsize=(5.5, 4.2), layout="constrained")
+        ax = self.figure.add_subplot()
+        self.lines = []
+        for i, path in enumerate(self.projected):
+            (line,) = ax.plot(path[:, 0], path[:, 1], "-", marker=".", lw=1.5, label=labels[i])
+            colour = line.get_color()
+            start = ax.plot(*path[0], "o", color=colour, ms=7)[0]
+            end = ax.plot(*path[-1], "^", color=colour, ms=8)[0]
+            self.lines.append((line, start, end))
+        ax.set_xlabel(f"PC 1 ({self.explained[0]:.0%} of variance)")
+        ax.set_ylabel(f"PC 2 ({self.explained[1]:.0%} of variance)")
+        ax.set_title(f"{title}\n\u25cf frame 0   \u25b2 frame {T - 1}", fontsize=10)
+        ax.grid(alpha=0.3)
+        legend = ax.legend(fontsize=8, loc="best")
+        self._pickable = {}
+        for entry, group in zip(legend.get_lines(), self.lines):
+            entry.set_picker(6)
+            self._pickable[entry] = group
+        self.widget = _canvas(self.figure)
+        self.figure.canvas.mpl_connect("pick_event", self._on_pick)
+
+    def _on_pick(self, event) -> None:
+        group = self._pickable.get(event.artist)
+        if group is None:
+            return
+        visible = not group[0].get_visible()
+        for artist in group:
+            artist.set_visible(visible)
+        event.artist.set_alpha(1.0 if visible else 0.25)
+        self.redraw()
+
+    def toggle(self, index: int) -> None:
+        """Hide or show video ``index``'s path (what clicking its legend entry does)."""
+        entry = list(self._pickable)[index]
+        self._on_pick(type("Pick", (), {"artist": entry})())
+
+    @classmethod
+    def from_model(cls, model, motion_seeds, action=None, n_frames=16, **kwargs):
+        """Plot ``model.motion_codes(motion_seeds, action, n_frames)``, labelled by seed."""
+        codes = model.motion_codes(list(motion_seeds), action=action, n_frames=n_frames)
+        return cls(codes, labels=[f"motion {s}" for s in motion_seeds], **kwargs)
+
+
+# -- LSTM gates ---------------------------------------------------------------------
+
+def lstm_gates(lstm, inputs, n_frames: int) -> dict[str, np.ndarray]:
+    """Unroll an LSTM from a zero state on the same input and record its gates.
+
+    ``lstm``: the MP's ``LSTM`` (uses its ``lstm`` cell), or a cell itself with
+    ``weight_ih``, ``bias_ih``, ``weight_hh``, ``bias_hh`` in torch's gate order
+    (``MyLSTMCell``, ``torch.nn.LSTMCell``). ``inputs``: (batch, input_size),
+    fed at every step as MoCoGAN does. Returns arrays (n_frames, batch, hidden)
+    for "i", "f", "o" (after the sigmoid), "g" (after tanh), "c" and "h".
+    """
+    import torch
+    cell = getattr(lstm, "lstm", lstm)
+    missing = [p for p in ("weight_ih", "bias_ih", "weight_hh", "bias_hh") if not hasattr(cell, p)]
+    if missing:
+        raise TypeError(f"lstm_gates: `lstm` must be an LSTM with an `lstm` cell, or a cell, having "
+                        f"weight_ih, bias_ih, weight_hh, bias_hh; {type(lstm).__name__} lacks "
+                        f"{', '.join(missing)}")
+    if not isinstance(n_frames, int) or isinstance(n_frames, bool) or n_frames < 1:
+        raise ValueError(f"lstm_gates: `n_frames` must be a positive int, got {n_frames!r}")
+    x = torch.as_tensor(inputs, dtype=cell.weight_ih.dtype, device=cell.weight_ih.device)
+    if x.dim() != 2 or x.shape[1] != cell.weight_ih.shape[1]:
+        raise ValueError(f"lstm_gates: `inputs` must be (batch, {cell.weight_ih.shape[1]}), "
+                         f"got {tuple(x.shape)}")
+    hidden = cell.weight_hh.shape[1]
+    h = x.new_zeros(x.shape[0], hidden)
+    c = torch.zeros_like(h)
+    record = {k: [] for k in (*GATES, "c", "h")}
+    with torch.no_grad():
+        for _ in range(n_frames):
+            pre = x @ cell.weight_ih.T + cell.bias_ih + h @ cell.weight_hh.T + cell.bias_hh
+            i, f, g, o = pre.chunk(4, dim=1)
+            i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+            c = f * c + i * g
+            h = o * torch.tanh(c)
+            for name, value in zip((*GATES, "c", "h"), (i, f, g, o, c, h)):
+                record[name].append(value)
+    return {name: torch.stack(values).cpu().numpy() for name, values in record.items()}
+
+
+class GateHeatmap(_Plot):
+    """The four gates of an LSTM over time as heatmaps (time across, hidden units down).
+
+    A slider picks which video of the batch is shown. Reading it: a forget
+    gate near 1 keeps the cell state (memory) from step to step, an input gate
+    near 0 ignores the candidate; the output gate decides what h shows.
+    """
+
+    def __init__(self, lstm, inputs, n_frames=16, video=0):
+        self.gates = lstm_gates(lstm, inputs, n_frames)
+        batch = self.gates["i"].shape[1]
+        if not (isinstance(video, int) and 0 <= video < batch):
+            raise ValueError(f"`video` must be an int from 0 to {batch - 1}, got {video!r}")
+        self.figure = Figure(figsize=(8, 5.5), layout="constrained")
+        axes = self.figure.subplots(2, 2, sharex=True, sharey=True)
+        self.images = {}
+        for ax, gate in zip(axes.flat, GATES):
+            low = -1.0 if gate == "g" else 0.0
+            image = ax.imshow(self.gates[gate][:, video].T, aspect="auto", interpolation="nearest",
+                              vmin=low, vmax=1.0, cmap="RdBu_r" if gate == "g" else "viridis")
+            ax.set_title(GATE_NAMES[gate], fontsize=10)
+            self.figure.colorbar(image, ax=ax, fraction=0.05)
+            self.images[gate] = image
+        for ax in axes[1]:
+            ax.set_xlabel("time step")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        for ax in axes[:, 0]:
+            ax.set_ylabel("hidden unit")
+        self.canvas = _canvas(self.figure)
+        self.slider = W.IntSlider(value=video, min=0, max=batch - 1, description="video",
+                                  layout=W.Layout(display=None if batch > 1 else "none"))
+        self.slider.observe(lambda change: self.show(change["new"]), names="value")
+        self.video = video
+        self.widget = W.VBox([self.slider, self.canvas])
+
+    def show(self, video: int) -> None:
+        """Show the gates of batch entry ``video``."""
+        for gate, image in self.images.items():
+            image.set_data(self.gates[gate][:, video].T)
+        self.video = video
+        if self.slider.value != video:
+            self.slider.value = video
+        self.redraw()
+
+
+# -- live training loss -------------------------------------------------------------
+
+class LossPlot(_Plot):
+    """A training curve that updates in place: ``plot.update(step, loss_G=..., loss_D=...)``.
+
+    Redraws at most every ``min_interval`` seconds so plotting never slows
+    training down; ``flush()`` draws whatever is pending (call it at the end).
+    ``history`` holds every value received: {name: ([steps], [values])}.
+    """
+
+    def __init__(self, title="training loss", log=False, min_interval=0.5, xlabel="step"):
+        self.history: dict[str, tuple[list, list]] = {}
+        self.min_interval = float(min_interval)
+        self._last_draw = -float("inf")
+        self._pending = False
+        self.figure = Figure(figsize=(6, 3.5), layout="constrained")
+        self.ax = self.figure.add_subplot()
+        self.ax.set_title(title, fontsize=10)
+        self.ax.set_xlabel(xlabel)
+        self.ax.grid(alpha=0.3)
+        if log:
+            self.ax.set_yscale("log")
+        self.lines = {}
+        self.widget = _canvas(self.figure)
+
+    def update(self, step, **losses) -> None:
+        """Record ``losses`` (numbers or 0-d tensors) at ``step`` and redraw when due."""
+        if not losses:
+            raise ValueError("LossPlot.update: give at least one loss, e.g. update(step, loss_G=0.7)")
+        for name, value in losses.items():
+            value = float(value.item() if hasattr(value, "item") else value)
+            steps, values = self.history.setdefault(name, ([], []))
+            steps.append(step)
+            values.append(value)
+            if name not in self.lines:
+                (self.lines[name],) = self.ax.plot([], [], lw=1.5, label=name)
+                self.ax.legend(fontsize=8, loc="upper right")
+        self._pending = True
+        if time.monotonic() - self._last_draw >= self.min_interval:
+            self.flush()
+
+    def flush(self) -> None:
+        """Draw every value received so far."""
+        if not self._pending:
+            return
+        for name, line in self.lines.items():
+            line.set_data(*self.history[name])
+        self.ax.relim()
+        self.ax.autoscale_view()
+        self._pending = False
+        self._last_draw = time.monotonic()
+        self.redraw()
