@@ -36,8 +36,10 @@ GROUPS: dict[str, dict[str, str]] = {
     "train": {
         "mocogan": "course_kit.mocogan.commands:train_main",
         "svg": "course_kit.svg.commands:train_main",
+        "classifier": "course_kit.mocogan.eval_commands:train_classifier_main",
     },
     "evaluate": {
+        "mocogan": "course_kit.mocogan.eval_commands:evaluate_main",
         "svg": "course_kit.svg.commands:evaluate_main",
     },
     "make-data": {
