@@ -32,6 +32,7 @@ def _cmd_check(args) -> int:
 GROUPS: dict[str, dict[str, str]] = {
     "bench": {
         "layers": "course_kit.bench.layers:main",
+        "widgets": "course_kit.bench.widgets:main",
     },
     "train": {
         "mocogan": "course_kit.mocogan.commands:train_main",

@@ -47,17 +47,39 @@ def test_each_control_regenerates_with_the_right_seeds():
     explorer.n_frames.value = 10
     assert model.calls[-1][3] == 10 and explorer.grid.frame_count == 10
 
-    explorer.mode.value = "vary_motion"      # fix content, vary motion
-    assert model.calls[-1][:2] == ([11] * 4, [2, 3, 4, 5])
+    explorer.mode.value = "vary_motion"      # fix content, vary motion; (11, 2) is cached
+    assert model.calls[-1][:2] == ([11] * 3, [3, 4, 5])
     videos = explorer.grid.videos
     assert len(videos) == 4 and explorer.grid.columns == 4
     assert all((v[0, 4:8].max(axis=(0, 1)) == videos[0][0, 4:8].max(axis=(0, 1))).all() for v in videos)
     assert explorer.grid.titles[1] == "content 11 \u00b7 motion 3"
 
     explorer.mode.value = "vary_content"     # fix motion, vary content
-    assert model.calls[-1][:2] == ([11, 12, 13, 14], [2] * 4)
+    assert model.calls[-1][:2] == ([12, 13, 14], [2] * 3)
+    assert explorer.grid.titles == [f"content {c} \u00b7 motion 2" for c in (11, 12, 13, 14)]
     assert explorer.last_update_seconds is not None and explorer.last_update_seconds < 1.0
     assert "4 videos of 10 frames in" in explorer.status.value
+
+
+def test_seen_videos_come_from_the_cache():
+    model = FakeMoCoGAN()
+    explorer = MoCoGANExplorer(model, mode="vary_motion", grid_size=4)
+    assert model.calls[-1][:2] == ([0] * 4, [0, 1, 2, 3])
+    explorer.motion_seed.value = 1          # stepping the seed: only motion 4 is new
+    assert model.calls[-1][:2] == ([0], [4])
+    shown = [v.copy() for v in explorer.grid.videos]
+    calls = len(model.calls)
+    explorer.motion_seed.value = 0          # back: nothing to render
+    explorer.motion_seed.value = 1
+    assert len(model.calls) == calls
+    for a, b in zip(shown, explorer.grid.videos):
+        np.testing.assert_array_equal(a, b)
+    explorer.n_frames.value = 8             # a new length is a new video
+    assert model.calls[-1] == ([0] * 4, [1, 2, 3, 4], "wave", 8)
+    explorer.cache_size = 2
+    explorer.content_seed.value = 9
+    assert explorer.error is None
+    assert len(explorer._cache) == 4        # what is on screen stays; older entries go
 
 
 def test_new_seed_buttons_are_reproducible():

@@ -12,14 +12,16 @@ The model is duck-typed; anything with these members works:
   torch.uint8 tensor (n, n_frames, H, W, 3); video i draws its content from
   ``content_seeds[i]`` and its motion from ``motion_seeds[i]``.
 
-Each control change regenerates and re-sends the grid; ``last_update_seconds``
-holds how long that took (``course-kit bench widgets`` measures it).
+Each control change renders the videos not seen before (the last 64 are
+cached) and re-sends the grid; ``last_update_seconds`` holds how long that
+took (``course-kit bench widgets`` measures it).
 """
 
 from __future__ import annotations
 
 import html
 import time
+from collections import OrderedDict
 
 import ipywidgets as W
 import numpy as np
@@ -61,6 +63,8 @@ class MoCoGANExplorer(W.VBox):
         self.last_update_seconds = None
         self.error = None
         self._rng = np.random.default_rng(seed)
+        self._cache: OrderedDict = OrderedDict()   # (content, motion, action, T) -> video
+        self.cache_size = 64
         actions = list(model.actions or [])
         if action is None and actions:
             action = actions[0]
@@ -119,17 +123,37 @@ class MoCoGANExplorer(W.VBox):
         return 1 if self.mode.value == "single" else min(self.grid_size, 4)
 
     def _generate(self):
+        """(uint8 videos (n, T, H, W, 3), seconds spent in the model); reuses cached videos.
+
+        Only (content, motion) pairs not seen before reach ``model.generate``, so
+        switching modes, going back to a seed, or stepping a seed by one in a
+        comparison mode renders one new video instead of all of them.
+        """
         import torch
         contents, motions = self.seeds()
         action = self.action.value if self.model.actions else None
-        start = time.perf_counter()
-        with torch.no_grad():
-            videos = self.model.generate(contents, motions, action=action,
-                                         n_frames=self.n_frames.value)
-        if isinstance(videos, torch.Tensor) and (videos.dim() != 5 or videos.shape[0] != len(contents)):
-            raise ValueError(f"model.generate must return (n={len(contents)}, n_frames, H, W, 3); "
-                             f"got shape {tuple(videos.shape)}")
-        return videos, time.perf_counter() - start
+        keys = [(c, m, action, self.n_frames.value) for c, m in zip(contents, motions)]
+        missing = list(dict.fromkeys(k for k in keys if k not in self._cache))
+        seconds = 0.0
+        if missing:
+            start = time.perf_counter()
+            with torch.no_grad():
+                videos = self.model.generate([k[0] for k in missing], [k[1] for k in missing],
+                                             action=action, n_frames=self.n_frames.value)
+            seconds = time.perf_counter() - start
+            if not isinstance(videos, torch.Tensor) or videos.dim() != 5 \
+                    or videos.shape[0] != len(missing) or videos.shape[1] != self.n_frames.value:
+                got = tuple(videos.shape) if isinstance(videos, torch.Tensor) else type(videos).__name__
+                raise ValueError(f"model.generate must return a tensor (n={len(missing)}, "
+                                 f"n_frames={self.n_frames.value}, H, W, 3); got {got}")
+            for key, video in zip(missing, videos):
+                self._cache[key] = video
+        shown = torch.stack([self._cache[k] for k in keys])
+        for key in keys:
+            self._cache.move_to_end(key)
+        while len(self._cache) > max(self.cache_size, len(keys)):  # never evict what is shown
+            self._cache.popitem(last=False)
+        return shown, seconds
 
     # -- reacting to the controls ------------------------------------------------------
     def refresh(self) -> float:
