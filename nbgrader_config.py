@@ -39,3 +39,11 @@ c.OverwriteCells.add_missing_cells = True
 
 # Solution regions, as in the source notebooks.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# Feedback HTML: hidden-test source and tracebacks only when the setting above allows it.
+from course_kit.course.feedback import HideHiddenTests  # noqa: E402
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import GetGrades  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]
+c.HideHiddenTests.enabled = not c.CourseKit.show_hidden_details

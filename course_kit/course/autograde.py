@@ -1,0 +1,329 @@
+"""``course-kit autograde``: grade a folder or LMS zip of submissions with nbgrader, in parallel.
+
+nbgrader cannot autograde in parallel on one gradebook (SQLite, one process;
+nbgrader issue #174). So each of ``jobs`` workers gets its own scratch course
+directory: the course config, ``source/<assignment>`` and a copy of a
+gradebook that already knows the assignment. A worker grades one student at a
+time with its own ``nbgrader autograde --student`` process (a submission that
+crashes nbgrader costs only its own grade), then writes its students'
+feedback. At the end the workers' gradebooks are merged into one (every row
+has a UUID or student-id key, so the union is exact), and the grades CSV,
+feedback HTML and autograded notebooks are written to ``out``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import shutil
+import sqlite3
+import tempfile
+import threading
+import time
+import queue
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .collect import Submission, collect, extract_zip
+from .nbgrader_run import NbgraderError, nbgrader_env, run_nbgrader
+from .release import scratch_course, source_notebooks
+from .settings import load_settings
+
+GRADEBOOK = "gradebook.db"
+
+
+@dataclass
+class StudentResult:
+    student: str
+    status: str                                   # graded | missing | invalid | failed
+    tests: dict[str, tuple[float, float]] = field(default_factory=dict)  # cell -> (score, max)
+    manual: dict[str, float] = field(default_factory=dict)               # cell -> max, to grade
+    note: str = ""
+    feedback: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return sum(s for s, _ in self.tests.values())
+
+    @property
+    def max_score(self) -> float:
+        return sum(m for _, m in self.tests.values())
+
+
+@dataclass
+class AutogradeResult:
+    assignment: str
+    students: list[StudentResult]
+    out: Path
+    jobs: int
+    seconds: float
+
+    def summary(self) -> str:
+        n = len(self.students)
+        graded = [s for s in self.students if s.status == "graded"]
+        top = max((s.max_score for s in self.students), default=0)
+        full = sum(1 for s in graded if s.max_score and s.score == s.max_score)
+        lines = [f"autograded {self.assignment}: {n} submission(s) in {self.seconds:.1f} s "
+                 f"with {self.jobs} job(s) ({self.seconds / max(n, 1):.1f} s each)",
+                 f"  graded {len(graded)}, full marks {full}, "
+                 f"mean {sum(s.score for s in self.students) / max(n, 1):.1f}/{top:g} autograded points"]
+        for status in ("missing", "invalid", "failed"):
+            who = [s.student for s in self.students if s.status == status]
+            if who:
+                lines.append(f"  {status}: {', '.join(who)}")
+        manual = sum(len(s.manual) for s in graded)
+        if manual:
+            lines.append(f"  {manual} written answer(s) wait for manual grading "
+                         f"(nbgrader formgrader, gradebook {self.out / GRADEBOOK})")
+        lines.append(f"  grades: {self.out / 'grades.csv'}\n  feedback: {self.out / 'feedback'}")
+        return "\n".join(lines)
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def _grading_env(cell_timeout: int | None) -> dict:
+    env = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONWARNINGS": "ignore"}
+    if cell_timeout:
+        env["COURSE_KIT_CELL_TIMEOUT"] = str(int(cell_timeout))
+    return env
+
+
+class GradingWorker:
+    """A long-lived ``course_kit.course.worker`` process grading in its own course copy.
+
+    It runs in its own process group, so a stuck submission is stopped by
+    killing the group (kernel included); the next command starts a new worker.
+    """
+
+    def __init__(self, course: Path, assignment: str, env: dict):
+        self.course, self.assignment, self.env = course, assignment, env
+        self.proc: subprocess.Popen | None = None
+
+    def _start(self) -> None:
+        log = open(self.course / "worker.log", "a")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "course_kit.course.worker", str(self.course), self.assignment],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True,
+            cwd=self.course, env=nbgrader_env(self.env), start_new_session=True)
+        log.close()
+
+    def stop(self, kill: bool = False) -> None:
+        if self.proc is None:
+            return
+        if not kill:
+            try:
+                self.proc.stdin.close()
+                self.proc.wait(timeout=30)
+            except (subprocess.TimeoutExpired, OSError):
+                kill = True
+        if kill:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.wait()
+        self.proc = None
+
+    def ask(self, command: dict, timeout: float) -> dict:
+        """Send one command; its reply, or a failure after ``timeout`` seconds or a crash."""
+        if self.proc is None or self.proc.poll() is not None:
+            self._start()
+        try:
+            self.proc.stdin.write(json.dumps(command) + "\n")
+            self.proc.stdin.flush()
+        except OSError:
+            self.stop(kill=True)
+            return {"success": False, "log": "the grading worker died"}
+        with selectors.DefaultSelector() as sel:
+            sel.register(self.proc.stdout, selectors.EVENT_READ)
+            ready = sel.select(timeout)
+        if not ready:
+            self.stop(kill=True)
+            return {"success": False, "log": f"grading ran past {timeout:.0f} s and was stopped"}
+        line = self.proc.stdout.readline()
+        if not line:
+            self.stop(kill=True)
+            return {"success": False, "log": "the grading worker died"}
+        return json.loads(line)
+
+
+def _read_grades(course: Path, assignment: str, student: str, notebooks: list[str]) -> StudentResult:
+    from nbgrader.api import Gradebook, MissingEntry
+    result = StudentResult(student, "graded")
+    with Gradebook(f"sqlite:///{course / GRADEBOOK}", "course_kit") as gb:
+        for nb in notebooks:
+            try:
+                snb = gb.find_submission_notebook(Path(nb).stem, assignment, student)
+            except MissingEntry:
+                raise NbgraderError(f"no grades recorded for {nb}") from None
+            for grade in snb.grades:
+                if grade.cell_type == "markdown" or (grade.auto_score is None and grade.needs_manual_grade):
+                    result.manual[grade.name] = float(grade.max_score)
+                else:
+                    result.tests[grade.name] = (float(grade.score or 0.0), float(grade.max_score))
+    return result
+
+
+def _zero(sub: Submission, status: str, note: str, test_cells: dict[str, float],
+          manual_cells: dict[str, float]) -> StudentResult:
+    return StudentResult(sub.student, status, {k: (0.0, m) for k, m in test_cells.items()},
+                         dict(manual_cells), note)
+
+
+def _grade_cells(course: Path, assignment: str) -> tuple[dict, dict]:
+    from nbgrader.api import Gradebook
+    tests, manual = {}, {}
+    with Gradebook(f"sqlite:///{course / GRADEBOOK}", "course_kit") as gb:
+        for nb in gb.find_assignment(assignment).notebooks:
+            for cell in nb.grade_cells:
+                (manual if cell.cell_type == "markdown" else tests)[cell.name] = float(cell.max_score)
+    return tests, manual
+
+
+def merge_gradebooks(target: Path, sources: list[Path]) -> None:
+    """Union of the rows of ``sources`` into ``target`` (all copies of one gradebook)."""
+    con = sqlite3.connect(target)
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name != 'alembic_version'")]
+        for i, src in enumerate(sources):
+            con.execute(f"ATTACH DATABASE ? AS w{i}", (str(src),))
+            for table in tables:
+                con.execute(f'INSERT OR IGNORE INTO main."{table}" SELECT * FROM w{i}."{table}"')
+            con.commit()
+            con.execute(f"DETACH DATABASE w{i}")
+    finally:
+        con.close()
+
+
+def autograde(root: str | Path | None, assignment: str, submissions: str | Path,
+              out: str | Path | None = None, jobs: int | None = None,
+              cell_timeout: int | None = None, student_timeout: float | None = None,
+              progress: bool = True) -> AutogradeResult:
+    """Grade every submission found in ``submissions`` (folder or .zip); see the module notes."""
+    from tqdm.auto import tqdm
+
+    settings = load_settings(root)
+    root = settings.root
+    jobs = int(jobs or default_jobs())
+    if jobs < 1:
+        raise ValueError(f"autograde: `jobs` must be >= 1, got {jobs}")
+    submissions = Path(submissions)
+    if not submissions.exists():
+        raise FileNotFoundError(f"autograde: `submissions` {submissions} does not exist; give a "
+                                f"folder of notebooks or an LMS download zip")
+    out = Path(out or root / "graded" / assignment)
+    expected = [p.name for p in source_notebooks(root, assignment)]
+    cell_timeout = cell_timeout or settings.cell_timeout
+    student_timeout = student_timeout or max(300.0, 20 * cell_timeout + 120)
+    env = _grading_env(cell_timeout)
+    start = time.perf_counter()
+
+    with tempfile.TemporaryDirectory(prefix="course-kit-autograde-") as tmp:
+        tmp = Path(tmp)
+        if submissions.is_file():
+            if submissions.suffix.lower() != ".zip":
+                raise ValueError(f"autograde: `submissions` must be a folder or a .zip, "
+                                 f"got {submissions}")
+            submissions = extract_zip(submissions, tmp / "unzipped")
+        subs = collect(submissions, expected)
+
+        master = scratch_course(root, assignment, tmp / "master")
+        run_nbgrader(master, "generate_assignment", assignment, "--force", env=env)
+        test_cells, manual_cells = _grade_cells(master, assignment)
+        workers: queue.Queue = queue.Queue()
+        all_workers = []
+        for k in range(min(jobs, max(1, len(subs)))):
+            w = tmp / f"worker{k}"
+            shutil.copytree(master, w, ignore=shutil.ignore_patterns("release"))
+            worker = GradingWorker(w, assignment, env)
+            all_workers.append(worker)
+            workers.put(worker)
+        graded_in: dict[str, Path] = {}
+        lock = threading.Lock()
+
+        def grade(sub: Submission) -> StudentResult:
+            if sub.status != "ok":
+                return _zero(sub, sub.status, "; ".join(sub.notes), test_cells, manual_cells)
+            worker = workers.get()
+            t0 = time.perf_counter()
+            try:
+                dest = worker.course / "submitted" / sub.student / assignment
+                dest.mkdir(parents=True, exist_ok=True)
+                for name, path in sub.files.items():
+                    shutil.copy(path, dest / name)
+                answer = worker.ask({"autograde": sub.student}, timeout=student_timeout)
+                try:
+                    if not answer["success"]:
+                        raise NbgraderError(answer["log"].strip().splitlines()[-1:] or "no log")
+                    result = _read_grades(worker.course, assignment, sub.student, expected)
+                    result.note = "; ".join(sub.notes)
+                    with lock:
+                        graded_in[sub.student] = worker.course
+                except NbgraderError as e:
+                    result = _zero(sub, "failed", f"grading failed: {e}", test_cells, manual_cells)
+            finally:
+                workers.put(worker)
+            result.seconds = time.perf_counter() - t0
+            return result
+
+        results = []
+        with ThreadPoolExecutor(max_workers=len(all_workers)) as pool:
+            futures = [pool.submit(grade, sub) for sub in subs]
+            for future in tqdm(as_completed(futures), total=len(futures), desc=f"autograde {assignment}",
+                               unit="student", disable=not progress):
+                results.append(future.result())
+        results.sort(key=lambda r: r.student)
+
+        # Feedback, one call per worker (in parallel), then everything into `out`.
+        def feedback(worker: GradingWorker) -> None:
+            if worker.course in graded_in.values():
+                worker.ask({"feedback": True}, timeout=student_timeout)
+            worker.stop()
+        with ThreadPoolExecutor(max_workers=len(all_workers)) as pool:
+            list(pool.map(feedback, all_workers))
+        worker_dirs = [w.course for w in all_workers]
+
+        if out.exists():
+            shutil.rmtree(out)
+        (out / "feedback").mkdir(parents=True)
+        shutil.copy(master / GRADEBOOK, out / GRADEBOOK)
+        merge_gradebooks(out / GRADEBOOK, [w / GRADEBOOK for w in worker_dirs])
+        for r in results:
+            w = graded_in.get(r.student)
+            if w is None:
+                continue
+            for name in expected:
+                html = w / "feedback" / r.student / assignment / name.replace(".ipynb", ".html")
+                if html.exists():
+                    target = out / "feedback" / f"{r.student}-{html.name}"
+                    shutil.copy(html, target)
+                    r.feedback.append(target)
+            src = w / "autograded" / r.student
+            if src.exists():
+                shutil.copytree(src, out / "autograded" / r.student, dirs_exist_ok=True)
+    result = AutogradeResult(assignment, results, out, jobs, time.perf_counter() - start)
+    write_grades_csv(result, out / "grades.csv", list(test_cells), list(manual_cells))
+    return result
+
+
+def write_grades_csv(result: AutogradeResult, path: Path, tests: list[str], manual: list[str]) -> Path:
+    """One row per student: status, autograded total, each test, written answers to grade."""
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student", "status", "score", "max_score", *tests,
+                         *[f"{m} (manual)" for m in manual], "note"])
+        for r in result.students:
+            writer.writerow([r.student, r.status, f"{r.score:g}", f"{r.max_score:g}",
+                             *[f"{r.tests.get(t, (0.0, 0.0))[0]:g}" for t in tests],
+                             *["pending" if m in r.manual else "" for m in manual], r.note])
+    return path

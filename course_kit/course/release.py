@@ -1,0 +1,206 @@
+"""``course-kit release``: regenerate ``release/<assignment>`` from ``source/`` and prove it safe.
+
+Steps, all in a scratch copy of the course until the last one:
+
+1. write the visible test vectors (``solutions.json``, seed ``CourseKit.vectors_seed``)
+   beside the source notebook, and fill the Colab badge and install cell from
+   ``CourseKit.repository_url``;
+2. ``nbgrader generate_assignment`` (solutions and hidden tests stripped);
+3. refuse if any solution line or hidden-test line survives into the release;
+4. autograde the source notebook (it must get full marks on every test) and
+   the blank release (it must get zero on every test);
+5. copy the release into the course (and update the course gradebook).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from ..vectors import dumps, make_vectors
+from .nbgrader_run import run_nbgrader
+from .settings import CONFIG_FILE, CourseSettings, load_settings
+
+BADGE_TAG = "course-kit-badge"
+INSTALL_TAG = "course-kit-install"
+VECTORS_FILE = "solutions.json"
+_REGION = {"solution": ("### BEGIN SOLUTION", "### END SOLUTION"),
+           "hidden": ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")}
+MIN_LEAK_LINE = 12  # shorter lines ("return h", "else:") are too common to call a leak
+
+
+class ReleaseError(RuntimeError):
+    """The release would be wrong or unsafe; nothing was written to release/."""
+
+
+@dataclass
+class ReleaseReport:
+    assignment: str
+    notebooks: list[str] = field(default_factory=list)
+    source_scores: dict = field(default_factory=dict)
+    blank_scores: dict = field(default_factory=dict)
+    release_dir: Path | None = None
+
+    def summary(self) -> str:
+        full = sum(s for s, _ in self.source_scores.values())
+        top = sum(m for _, m in self.source_scores.values())
+        blank = sum(s for s, _ in self.blank_scores.values())
+        return (f"released {self.assignment}: {', '.join(self.notebooks)} -> {self.release_dir}\n"
+                f"  source notebook (reference solutions): {full:g}/{top:g} autograded points\n"
+                f"  blank release: {blank:g}/{top:g} autograded points\n"
+                f"  no solution or hidden-test line in release/")
+
+
+def source_notebooks(root: Path, assignment: str) -> list[Path]:
+    folder = root / "source" / assignment
+    notebooks = sorted(folder.glob("*.ipynb"))
+    if not notebooks:
+        available = sorted(p.name for p in (root / "source").iterdir() if p.is_dir()) \
+            if (root / "source").is_dir() else []
+        raise ReleaseError(f"release: no notebook in {folder}; assignments in source/: {available}")
+    return notebooks
+
+
+def render_course_cells(nb, settings: CourseSettings, notebook_path: str) -> bool:
+    """Fill the badge and install cells from the settings; True if anything changed."""
+    changed = False
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        new = cell.source
+        if BADGE_TAG in tags:
+            new = re.sub(r"\]\([^)]*\)", f"]({settings.colab_url(notebook_path)})", cell.source, count=1)
+        elif INSTALL_TAG in tags:
+            new = re.sub(r'^REPOSITORY_URL = "[^"]*"', f'REPOSITORY_URL = "{settings.repository_url}"',
+                         cell.source, count=1, flags=re.M)
+        if new != cell.source:
+            cell.source, changed = new, True
+    return changed
+
+
+def prepare_source(root: Path, assignment: str, settings: CourseSettings) -> list[Path]:
+    """Step 1, in place in source/: vectors and settings-driven cells (idempotent)."""
+    notebooks = source_notebooks(root, assignment)
+    uses_vectors = False
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        uses_vectors |= VECTORS_FILE in path.read_text()
+        if render_course_cells(nb, settings, f"release/{assignment}/{path.name}"):
+            nbformat.write(nb, path)
+    if uses_vectors:
+        target = root / "source" / assignment / VECTORS_FILE
+        text = dumps(make_vectors(settings.vectors_seed))
+        if not target.exists() or target.read_text() != text:
+            target.write_text(text)
+    return notebooks
+
+
+def scratch_course(root: Path, assignment: str, into: Path) -> Path:
+    """A copy of the course with only this assignment's source (and the config)."""
+    into.mkdir(parents=True, exist_ok=True)
+    shutil.copy(root / CONFIG_FILE, into / CONFIG_FILE)
+    shutil.copytree(root / "source" / assignment, into / "source" / assignment,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    return into
+
+
+def _region_lines(source: str, kind: str) -> list[str]:
+    begin, end = _REGION[kind]
+    lines, inside = [], False
+    for line in source.splitlines():
+        if begin in line:
+            inside = True
+        elif end in line:
+            inside = False
+        elif inside:
+            lines.append(line.strip())
+    return lines
+
+
+def find_leaks(source_nb, release_nb) -> list[str]:
+    """Solution and hidden-test lines of the source that appear in the release."""
+    secret, public = set(), set()
+    for cell in source_nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "markdown" and meta.get("solution"):
+            secret.update(line.strip() for line in cell.source.splitlines()
+                          if "### " not in line)
+            continue
+        hidden = _region_lines(cell.source, "solution") + _region_lines(cell.source, "hidden")
+        secret.update(hidden)
+        public.update(line.strip() for line in cell.source.splitlines() if line.strip() not in hidden)
+    secret = {s for s in secret - public if len(s) >= MIN_LEAK_LINE}
+    released = {line.strip() for cell in release_nb.cells for line in cell.source.splitlines()}
+    for cell in release_nb.cells:
+        for output in cell.get("outputs", []):
+            released.update(line.strip() for line in json.dumps(output).split("\\n"))
+    return sorted(secret & released)
+
+
+def build_release(root: Path, assignment: str, scratch: Path) -> Path:
+    """Steps 1-3 in ``scratch``; returns the scratch release folder."""
+    settings = load_settings(root)
+    notebooks = prepare_source(root, assignment, settings)
+    course = scratch_course(root, assignment, scratch)
+    run_nbgrader(course, "generate_assignment", assignment, "--force")
+    release_dir = course / "release" / assignment
+    for path in notebooks:
+        leaks = find_leaks(nbformat.read(path, as_version=4),
+                           nbformat.read(release_dir / path.name, as_version=4))
+        if leaks:
+            raise ReleaseError(f"release: {len(leaks)} solution or hidden-test line(s) of "
+                               f"{path.name} would be released, e.g. {leaks[:3]}; check the "
+                               f"BEGIN/END SOLUTION and HIDDEN TESTS markers")
+    return release_dir
+
+
+def verify_release(root: Path, assignment: str, scratch: Path, report: ReleaseReport,
+                   jobs: int = 2) -> None:
+    """Step 4: the source gets every test point, the blank release none."""
+    from .autograde import autograde
+    release_dir = scratch / "release" / assignment
+    subs = scratch / "self-check"
+    for who, folder in (("reference", root / "source" / assignment), ("blank", release_dir)):
+        for nb in folder.glob("*.ipynb"):
+            (subs / who).mkdir(parents=True, exist_ok=True)
+            shutil.copy(nb, subs / who / nb.name)
+    result = autograde(root, assignment, subs, out=scratch / "self-check-graded", jobs=jobs,
+                       progress=False)
+    by_student = {s.student: s for s in result.students}
+    ref, blank = by_student["reference"], by_student["blank"]
+    report.source_scores, report.blank_scores = ref.tests, blank.tests
+    failed = [name for name, (score, top) in ref.tests.items() if score < top]
+    if failed or not ref.tests:
+        raise ReleaseError(f"release: the source notebook fails its own tests {failed or '(none ran)'}"
+                           f" ({ref.note}); fix the solution or the tests first")
+    passed = [name for name, (score, _) in blank.tests.items() if score > 0]
+    if passed:
+        raise ReleaseError(f"release: the blank release passes {passed}; those tests would give "
+                           f"points for no work")
+
+
+def release(root: str | Path | None = None, assignment: str = "mocogan", verify: bool = True,
+            jobs: int = 2) -> ReleaseReport:
+    """Regenerate ``release/<assignment>`` (see the module notes); raises ReleaseError if unsafe."""
+    root = load_settings(root).root
+    report = ReleaseReport(assignment)
+    with tempfile.TemporaryDirectory(prefix="course-kit-release-") as tmp:
+        scratch = Path(tmp)
+        release_dir = build_release(root, assignment, scratch)
+        if verify:
+            verify_release(root, assignment, scratch, report, jobs=jobs)
+        # The course itself: release/ and its gradebook, from the same inputs as the scratch copy.
+        run_nbgrader(root, "generate_assignment", assignment, "--force")
+        target = root / "release" / assignment
+        for path in release_dir.rglob("*"):
+            if path.is_file() and (target / path.relative_to(release_dir)).read_bytes() != path.read_bytes():
+                raise ReleaseError(f"release: {target} differs from the verified scratch release "
+                                   f"({path.name}); run course-kit release again")
+        report.notebooks = sorted(p.name for p in target.glob("*.ipynb"))
+        report.release_dir = target
+    return report
