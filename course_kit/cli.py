@@ -33,6 +33,8 @@ GROUPS: dict[str, dict[str, str]] = {
     "bench": {
         "layers": "course_kit.bench.layers:main",
         "widgets": "course_kit.bench.widgets:main",
+        "grading": "course_kit.bench.grading:main",
+        "notebook": "course_kit.bench.notebook:main",
     },
     "train": {
         "mocogan": "course_kit.mocogan.commands:train_main",
@@ -51,6 +53,10 @@ GROUPS: dict[str, dict[str, str]] = {
 DELEGATED: dict[str, tuple[str, str]] = {
     "sample": ("course_kit.mocogan.commands:sample_main",
                "write GIF/MP4 videos (or a grid) from a shipped or trained model"),
+    "release": ("course_kit.course.commands:release_main",
+                "regenerate release/ASSIGNMENT from source/ with nbgrader, and prove it safe"),
+    "autograde": ("course_kit.course.commands:autograde_main",
+                  "autograde a folder or LMS zip of submissions in parallel: grades CSV, feedback"),
 }
 GROUP_HELP = {
     "bench": "benchmarks that print figures measured in one run",

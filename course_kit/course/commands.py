@@ -1,0 +1,48 @@
+"""Argument parsing for ``course-kit release`` and ``course-kit autograde`` (thin: the library works)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def release_main(argv: list[str]) -> int:
+    from .release import ReleaseError, release
+    p = argparse.ArgumentParser(prog="course-kit release", description=(
+        "Regenerate release/ASSIGNMENT from source/ASSIGNMENT with nbgrader: vectors, Colab badge "
+        "and install cell from nbgrader_config.py; refuses if a solution or hidden test would "
+        "leak, if the source fails its tests, or if the blank release passes any."))
+    p.add_argument("assignment", nargs="?", default="mocogan", help="default: mocogan")
+    p.add_argument("--course-dir", default=None, help="course directory (default: found from cwd)")
+    p.add_argument("--no-verify", action="store_true",
+                   help="skip autograding the source and the blank release (faster, less safe)")
+    p.add_argument("--jobs", type=int, default=2, help="parallel grading of the two self-checks")
+    args = p.parse_args(argv)
+    try:
+        report = release(args.course_dir, args.assignment, verify=not args.no_verify, jobs=args.jobs)
+    except ReleaseError as e:
+        print(f"course-kit release: refused: {e}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
+
+
+def autograde_main(argv: list[str]) -> int:
+    from .autograde import autograde, default_jobs
+    p = argparse.ArgumentParser(prog="course-kit autograde", description=(
+        "Autograde a folder of notebooks or an LMS zip (Canvas names like "
+        "smithjohn_12345_67890_mocogan.ipynb) with nbgrader, in parallel; writes grades.csv, "
+        "feedback HTML and a merged gradebook."))
+    p.add_argument("assignment", help="assignment name (a folder in source/)")
+    p.add_argument("submissions", help="folder of submissions or an LMS download .zip")
+    p.add_argument("--out", default=None, help="output folder (default: graded/ASSIGNMENT)")
+    p.add_argument("--jobs", type=int, default=default_jobs(),
+                   help=f"parallel graders (default: the core count, {default_jobs()})")
+    p.add_argument("--cell-timeout", type=int, default=None,
+                   help="seconds per cell (default: c.Execute.timeout in nbgrader_config.py)")
+    p.add_argument("--course-dir", default=None, help="course directory (default: found from cwd)")
+    args = p.parse_args(argv)
+    result = autograde(args.course_dir, args.assignment, args.submissions, out=args.out,
+                       jobs=args.jobs, cell_timeout=args.cell_timeout)
+    print(result.summary())
+    return 0
