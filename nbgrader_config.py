@@ -47,3 +47,22 @@ from nbgrader.preprocessors import GetGrades  # noqa: E402
 
 c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]
 c.HideHiddenTests.enabled = not c.CourseKit.show_hidden_details
+
+# --- Sandboxed grading (course_kit.sandbox; README "Sandboxed grading") -------
+# Every autograding kernel (nbgrader autograde, the formgrader, course-kit autograde)
+# runs in bubblewrap: it cannot see source/, gradebook.db, other students, your home
+# or the network, and is capped as below. Without bwrap, grading refuses to run unless
+# you allow it: `nbgrader autograde ... --Sandbox.allow_unsandboxed=True` or
+# COURSE_KIT_UNSANDBOXED=1 (student code then runs as you, with access to everything).
+c.Sandbox.memory_mb = c.GradingKernelManager.memory_limit_mb  # address space per process, MiB
+c.Sandbox.cpu_seconds = 900          # CPU seconds per process
+c.Sandbox.max_processes = 256        # processes and threads
+c.Sandbox.max_file_mb = 256          # largest file a kernel may write, MiB
+c.Sandbox.scratch_mb = 512           # each private tmpfs (working copy, /tmp, /dev/shm), MiB
+c.Sandbox.max_output_mb = 8          # output kept per notebook (nbgrader's plain Execute)
+c.Sandbox.allow_unsandboxed = os.environ.get("COURSE_KIT_UNSANDBOXED") == "1"
+c.ScrubFeedback.show_hidden_tests = c.CourseKit.show_hidden_details
+from course_kit.sandbox.config import configure as sandbox_autograding  # noqa: E402
+
+sandbox_autograding(c)
+# --- end of sandboxed grading ---------------------------------------------------
