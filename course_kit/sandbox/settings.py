@@ -43,7 +43,7 @@ class Sandbox(Configurable):
     bwrap = Unicode("bwrap", help="The bubblewrap executable (a name on PATH or a path).").tag(config=True)
     env_allow = List(
         Unicode(),
-        ["LANG", "LC_ALL", "LC_CTYPE", "TZ", "PYTHONHASHSEED", "NBGRADER_EXECUTION",
+        ["LANG", "LC_ALL", "LC_CTYPE", "TZ", "PYTHONHASHSEED", "PYTHONWARNINGS", "NBGRADER_EXECUTION",
          "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "CUDA_VISIBLE_DEVICES"],
         help="Environment variables passed from the grader into the kernel; every other one "
              "(tokens, passwords, HOME, ...) is dropped.",
