@@ -40,6 +40,9 @@ class ClassifierConfig:
     dataset: str = ""         # "weizmann" or "shapes": which evaluation profile applies
     # recipe
     flip: bool = True         # horizontal-flip augmentation (off for shapes: flipping left gives right)
+    shift: int = 4            # random translation of whole clips by up to this many pixels
+    jitter: float = 0.15      # random per-channel gain/offset of clips (unseen actors' clothing)
+    motion_input: bool = True  # also feed frame differences: actions, not actors, decide
     holdout: float = 0.34     # fraction of source videos per class held out (3 of 9 Weizmann sources)
     split_seed: int = 0
     max_per_class: int | None = None  # use at most this many videos per class (the shapes set has 4000)
@@ -66,6 +69,18 @@ class ClassifierConfig:
         return asdict(self)
 
 
+# Presets of the two shipped classifiers (``course-kit train classifier --recipe``).
+RECIPES = {
+    "weizmann": dict(dataset="weizmann", flip=True, width=12, steps=400),
+    "shapes": dict(dataset="shapes", flip=False, width=8, steps=150, max_per_class=200),
+}
+
+
+def guess_recipe(data: str | Path) -> str:
+    """"shapes" for the procedural set or a folder named like the shape-motion set, else "weizmann"."""
+    return "shapes" if "shape" in Path(str(data)).name.lower() else "weizmann"
+
+
 def _block(c_in: int, c_out: int, t_stride: int) -> nn.Sequential:
     return nn.Sequential(
         nn.Conv3d(c_in, c_out, (3, 4, 4), stride=(t_stride, 2, 2), padding=1, bias=False),
@@ -81,9 +96,10 @@ class VideoClassifier(nn.Module):
             raise ValueError("VideoClassifier: `config.class_names` must list the classes, got []")
         self.config = config
         w = config.width
-        self.body = nn.Sequential(_block(3, w, 1), _block(w, 2 * w, 2),
+        self.body = nn.Sequential(_block(6 if config.motion_input else 3, w, 1), _block(w, 2 * w, 2),
                                   _block(2 * w, 4 * w, 2), _block(4 * w, 8 * w, 2))
         self.embed = nn.Sequential(nn.Linear(8 * w, config.features), nn.ReLU(inplace=True))
+        self.dropout = nn.Dropout(0.3)
         self.head = nn.Linear(config.features, len(config.class_names))
 
     @property
@@ -101,11 +117,14 @@ class VideoClassifier(nn.Module):
     def features(self, clips: torch.Tensor) -> torch.Tensor:
         """Penultimate features (N, config.features): the space of the Frechet distance."""
         self.check_clips(clips, "VideoClassifier.features")
+        if self.config.motion_input:
+            diff = torch.diff(clips, dim=2, prepend=clips[:, :, :1])
+            clips = torch.cat([clips, diff], dim=1)
         return self.embed(self.body(clips).mean(dim=(2, 3, 4)))
 
     def forward(self, clips: torch.Tensor) -> torch.Tensor:
         """Logits (N, n_classes)."""
-        return self.head(self.features(clips))
+        return self.head(self.dropout(self.features(clips)))
 
 
 def clips_from_uint8(videos) -> torch.Tensor:
@@ -140,21 +159,23 @@ def classify(model: VideoClassifier, videos, batch: int = 32) -> tuple[np.ndarra
 # --- real data: loading and the held-out split ------------------------------------------------
 
 
-def mirror_groups(videos: list[np.ndarray], tolerance: float = 6.0) -> np.ndarray:
+def mirror_groups(videos: list[np.ndarray], tolerance: float = 8.0) -> np.ndarray:
     """Group ids such that a video and its horizontal mirror image share a group.
 
-    Compares small signatures (mean frame at 16x16) of each video with the
-    flipped signature of every other video of the same length; mean absolute
-    difference below ``tolerance`` (0-255 scale) means "the same source".
+    Signature: 4 evenly spaced frames averaged down to 16x16. Two videos of
+    the same length are one source when the largest difference between one
+    signature and the other's mirror image is below ``tolerance`` (0-255
+    scale; the Weizmann mirror pairs differ by 0, distinct videos by > 90).
     """
     n = len(videos)
-    sig = np.stack([_signature(v) for v in videos]) if n else np.zeros((0, 16, 16, 3))
+    sig = np.stack([_signature(v) for v in videos]) if n else np.zeros((0, 4, 16, 16, 3))
     lengths = np.array([len(v) for v in videos])
     group = np.arange(n)
-    flipped = sig[:, :, ::-1]
+    flipped = sig[:, :, :, ::-1]
     for i in range(n):
-        diff = np.abs(flipped[i][None] - sig).mean(axis=(1, 2, 3))
-        for j in np.flatnonzero((diff < tolerance) & (lengths == lengths[i])):
+        same = np.flatnonzero(lengths == lengths[i])
+        diff = np.abs(flipped[i][None] - sig[same]).max(axis=(1, 2, 3, 4))
+        for j in same[diff < tolerance]:
             if j != i:
                 a, b = sorted((group[i], group[j]))
                 group[group == b] = a
@@ -162,9 +183,9 @@ def mirror_groups(videos: list[np.ndarray], tolerance: float = 6.0) -> np.ndarra
 
 
 def _signature(video: np.ndarray) -> np.ndarray:
-    mean = video.astype(np.float32).mean(axis=0)
-    h, w, _ = mean.shape
-    return mean.reshape(16, h // 16, 16, w // 16, 3).mean(axis=(1, 3))
+    frames = video[np.linspace(0, len(video) - 1, 4).round().astype(int)].astype(np.float32)
+    _, h, w, _ = frames.shape
+    return frames.reshape(4, 16, h // 16, 16, w // 16, 3).mean(axis=(2, 4))
 
 
 def held_out_split(labels: np.ndarray, groups: np.ndarray, fraction: float,
@@ -250,7 +271,30 @@ def _augmented_batch(real: RealVideos, cfg: ClassifierConfig, rng: np.random.Gen
     if cfg.flip:
         flip = rng.random(cfg.batch) < 0.5
         clips[flip] = clips[flip][:, :, :, ::-1]
-    return clips_from_uint8(np.ascontiguousarray(clips)), torch.from_numpy(real.labels[idx])
+    if cfg.shift:
+        for k in range(cfg.batch):  # translate, repeating the edge pixels
+            dy, dx = rng.integers(-cfg.shift, cfg.shift + 1, size=2)
+            clips[k] = np.roll(clips[k], (dy, dx), axis=(1, 2))
+            clips[k] = _fill_edges(clips[k], dy, dx)
+    x = clips_from_uint8(np.ascontiguousarray(clips))
+    if cfg.jitter:
+        gain = 1 + torch.from_numpy(rng.uniform(-cfg.jitter, cfg.jitter, (cfg.batch, 3, 1, 1, 1))).float()
+        offset = torch.from_numpy(rng.uniform(-cfg.jitter, cfg.jitter, (cfg.batch, 3, 1, 1, 1))).float()
+        x = (x * gain + offset).clamp(-1, 1)
+    return x, torch.from_numpy(real.labels[idx])
+
+
+def _fill_edges(clip: np.ndarray, dy: int, dx: int) -> np.ndarray:
+    """After np.roll by (dy, dx): replace the wrapped-around rows/columns by the nearest edge."""
+    if dy > 0:
+        clip[:, :dy] = clip[:, dy:dy + 1]
+    elif dy < 0:
+        clip[:, dy:] = clip[:, dy - 1:dy]
+    if dx > 0:
+        clip[:, :, :dx] = clip[:, :, dx:dx + 1]
+    elif dx < 0:
+        clip[:, :, dx:] = clip[:, :, dx - 1:dx]
+    return clip
 
 
 def evaluate_classifier(model: VideoClassifier, real: RealVideos, indices=None) -> dict:

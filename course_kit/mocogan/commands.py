@@ -24,6 +24,8 @@ def train_main(argv: list[str]) -> int:
     p.add_argument("--image-size", type=int, default=64, choices=(64, 96))
     p.add_argument("--noise", default="same", choices=("same", "fresh"),
                    help="motion noise: same at every step (the MP) or fresh each step (the paper)")
+    p.add_argument("--procedural-videos", type=int, default=d.procedural_videos,
+                   help="how many procedural videos to make when --data shapes")
     p.add_argument("--unconditional", action="store_true",
                    help="ignore the class folders (no action code z_A)")
     p.add_argument("--ngf", type=int, default=64)
@@ -32,7 +34,8 @@ def train_main(argv: list[str]) -> int:
     p.add_argument("--instance-noise", type=float, default=d.instance_noise)
     p.add_argument("--lr", type=float, default=d.lr)
     p.add_argument("--checkpoint-every", type=int, default=d.checkpoint_every)
-    p.add_argument("--sample-every", type=int, default=d.sample_every)
+    p.add_argument("--sample-every", type=int, default=d.sample_every, help="0: never")
+    p.add_argument("--log-every", type=int, default=d.log_every, help="steps between CSV rows")
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--device", default=None, help="cpu or cuda (default: cuda when present)")
     p.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
@@ -40,8 +43,8 @@ def train_main(argv: list[str]) -> int:
     a = p.parse_args(argv)
     cfg = TrainConfig(
         data=a.data, out=a.out, steps=a.steps, video_batch=a.video_batch, image_batch=a.image_batch,
-        stride=a.stride, lr=a.lr, instance_noise=a.instance_noise, conditional=not a.unconditional,
-        checkpoint_every=a.checkpoint_every, sample_every=a.sample_every, seed=a.seed,
+        stride=a.stride, lr=a.lr, procedural_videos=a.procedural_videos, instance_noise=a.instance_noise, conditional=not a.unconditional,
+        checkpoint_every=a.checkpoint_every, sample_every=a.sample_every, log_every=a.log_every, seed=a.seed,
         device=a.device, amp=not a.no_amp, threads=a.threads,
         model=dict(image_size=a.image_size, n_frames=a.frames, noise=a.noise, ngf=a.ngf, ndf=a.ndf,
                    ndf_video=a.ndf_video))

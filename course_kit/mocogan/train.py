@@ -215,7 +215,8 @@ class Trainer:
                     d_video=self.d_video.state_dict(), opt_g=self.opt_g.state_dict(),
                     opt_d=self.opt_d.state_dict(), torch_rng=torch.get_rng_state(),
                     numpy_rng=self.rng.bit_generator.state,
-                    config=asdict(self.cfg), model_config=self.mcfg.to_dict())
+                    config=asdict(self.cfg), model_config=self.mcfg.to_dict(),
+                    world_size=self.world)
 
     def save_checkpoint(self) -> Path:
         """Atomic: write a temporary file, fsync, then rename over the old one."""

@@ -1,0 +1,121 @@
+"""The MoCoGAN networks and the seeded model API students and widgets use."""
+
+import pytest
+import torch
+
+from course_kit.layers import LSTM
+from course_kit.mocogan import (ImageDiscriminator, ImageGenerator, MoCoGAN, MoCoGANConfig,
+                                VideoDiscriminator)
+from course_kit.pretrained import PretrainedError, load_pretrained, save_pretrained
+
+
+def tiny(**kw):
+    kw.setdefault("ngf", 8)
+    return MoCoGAN(MoCoGANConfig(**kw))
+
+
+@pytest.mark.parametrize("size", [64, 96])
+def test_networks_shapes_for_64_and_96(size):
+    g = ImageGenerator(60, ngf=8, image_size=size)
+    frames = g(torch.randn(3, 60))
+    assert frames.shape == (3, 3, size, size) and frames.abs().max() <= 1
+    assert ImageDiscriminator(8, size)(frames).shape == (3,)
+    for t in (8, 12, 16, 32):
+        dv = VideoDiscriminator(t, 8, size, n_classes=4)
+        logit, cls = dv(torch.randn(2, 3, t, size, size))
+        assert logit.shape == (2,) and cls.shape == (2, 4)
+
+
+def test_network_errors_name_the_problem():
+    with pytest.raises(ValueError, match=r"`image_size` must be one of \(64, 96\), got 32"):
+        ImageGenerator(60, image_size=32)
+    with pytest.raises(ValueError, match=r"`n_frames` must be an int >= 8, got 4"):
+        VideoDiscriminator(4)
+    with pytest.raises(ValueError, match=r"must be \(N, C, 16, H, W\), got \(1, 3, 8, 64, 64\)"):
+        VideoDiscriminator(16, 8)(torch.zeros(1, 3, 8, 64, 64))
+
+
+def test_motion_network_is_the_mp_lstm():
+    m = tiny(action_names=["a", "b", "c"])
+    assert isinstance(m.motion, LSTM)
+    assert m.motion.lstm.weight_ih.shape == (4 * 100, 13)  # d_E 10 + 3 actions
+    assert torch.all(m.motion.lstm.bias_hh[100:200] == 1)  # the forget gate, not the reset gate
+
+
+def test_sample_is_uint8_seeded_and_any_length():
+    m = tiny()
+    a, b = m.sample(3, n_frames=5, seed=4), m.sample(3, n_frames=5, seed=4)
+    assert a.dtype == torch.uint8 and a.shape == (3, 5, 64, 64, 3)
+    assert torch.equal(a, b) and not torch.equal(a, m.sample(3, n_frames=5, seed=5))
+    assert m.sample(1, n_frames=40, seed=0).shape[1] == 40
+
+
+def test_content_and_motion_seeds_are_independent():
+    m = tiny(noise="fresh")
+    v = m.generate([1, 1, 2], [7, 8, 7], n_frames=6)
+    assert not torch.equal(v[0], v[1])  # same content, other motion
+    assert not torch.equal(v[0], v[2])  # same motion, other content
+    # a video depends only on its own seeds, not on its neighbours in the batch
+    assert torch.equal(m.generate([1], [7], n_frames=6)[0], v[0])
+
+
+def test_noise_modes_differ_in_their_inputs():
+    same, fresh = tiny(noise="same"), tiny(noise="fresh")
+    assert same.motion_noise([1, 2], 6).shape == (2, 10)
+    assert fresh.motion_noise([1, 2], 6).shape == (6, 2, 10)
+    assert same.motion_codes([1, 2], n_frames=6).shape == (6, 2, 10)
+    assert fresh.motion_codes([1, 2], n_frames=6).shape == (6, 2, 10)
+
+
+def test_conditional_actions():
+    m = tiny(action_names=["wave1", "wave2", "jack", "bend"])
+    assert m.actions == ["wave1", "wave2", "jack", "bend"]
+    by_name = m.generate([3], [4], action="jack", n_frames=4)
+    assert torch.equal(by_name, m.generate([3], [4], action=2, n_frames=4))
+    assert not torch.equal(by_name, m.generate([3], [4], action="bend", n_frames=4))
+    assert m.generate([1, 2], [3, 4], action=["wave1", 3], n_frames=2).shape[0] == 2
+    with pytest.raises(ValueError, match=r"unknown action 'run'; this model knows \['wave1'"):
+        m.sample(1, action="run")
+    with pytest.raises(ValueError, match="unconditional; `action` must be None"):
+        tiny().sample(1, action=0)
+
+
+def test_with_motion_drives_the_generator_with_a_students_lstm():
+    class StudentLSTM(LSTM):
+        calls = 0
+
+        def forward(self, inputs, n_frames):
+            StudentLSTM.calls += 1
+            return super().forward(inputs, n_frames)
+
+    m = tiny(action_names=["a", "b"])
+    student = StudentLSTM(12, 100)
+    driven = m.with_motion(student)
+    assert driven.motion is student and m.motion is not student
+    assert torch.equal(driven.generate([1], [2], action="b", n_frames=5),
+                       m.generate([1], [2], action="b", n_frames=5))
+    assert StudentLSTM.calls == 1
+
+    class WrongLSTM(LSTM):
+        pass
+
+    with pytest.raises(ValueError, match="could not load the pretrained motion weights into WrongLSTM"):
+        m.with_motion(WrongLSTM(12, 50))
+
+
+def test_pretrained_round_trip_and_corruption(tmp_path):
+    m = tiny(action_names=["a", "b"])
+    path = save_pretrained("toy", "mocogan", m.state_dict(), m.config.to_dict(), "# toy\n",
+                           directory=tmp_path)
+    loaded = load_pretrained("toy", device="cpu", directory=tmp_path)
+    assert loaded.actions == ["a", "b"]
+    # fp16 storage: videos agree up to rounding
+    diff = (loaded.sample(2, 4, seed=1).int() - m.sample(2, 4, seed=1).int()).abs().float().mean()
+    assert diff < 2
+    data = bytearray(path.read_bytes())
+    data[-10] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(PretrainedError, match="corrupted or was modified"):
+        load_pretrained("toy", directory=tmp_path)
+    with pytest.raises(PretrainedError, match="unknown model 'nope'"):
+        load_pretrained("nope", directory=tmp_path)
