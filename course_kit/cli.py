@@ -35,6 +35,7 @@ GROUPS: dict[str, dict[str, str]] = {
         "widgets": "course_kit.bench.widgets:main",
         "grading": "course_kit.bench.grading:main",
         "notebook": "course_kit.bench.notebook:main",
+        "sandbox": "course_kit.bench.sandbox:main",
     },
     "train": {
         "mocogan": "course_kit.mocogan.commands:train_main",
