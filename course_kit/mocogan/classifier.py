@@ -72,7 +72,7 @@ class ClassifierConfig:
 # Presets of the two shipped classifiers (``course-kit train classifier --recipe``).
 RECIPES = {
     "weizmann": dict(dataset="weizmann", flip=True, width=12, steps=400),
-    "shapes": dict(dataset="shapes", flip=False, width=8, steps=150, max_per_class=200),
+    "shapes": dict(dataset="shapes", flip=False, width=8, steps=300, max_per_class=200),
 }
 
 
