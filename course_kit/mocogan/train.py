@@ -29,7 +29,7 @@ import torch.distributed as dist
 from torch import nn
 from torch.nn import functional as F
 
-from ..data import VideoDataset, shape_motion_videos
+from ..data import VideoDataset, scan_class_folders, shape_motion_videos
 from ..device import pick_device
 from ..media import tile_videos, write_video
 from .model import MoCoGAN, MoCoGANConfig, from_uint8_frames, to_uint8_frames
@@ -58,6 +58,7 @@ class TrainConfig:
     action_weight: float = 1.0
     conditional: bool = True      # use class folders as actions (z_A -> R_M)
     procedural_videos: int = 2000
+    max_videos_per_class: int | None = None  # load only the first N of each class (big sets)
     checkpoint_every: int = 200
     sample_every: int = 500
     log_every: int = 10
@@ -94,7 +95,14 @@ class _Procedural:
 def load_training_data(cfg: TrainConfig, n_frames: int, image_size: int, seed: int):
     if cfg.data == "shapes":
         return _Procedural(cfg.procedural_videos, n_frames, cfg.stride, image_size, seed)
-    data = VideoDataset(cfg.data, n_frames=n_frames, stride=cfg.stride, seed=seed)
+    items, classes = scan_class_folders(cfg.data)
+    if cfg.max_videos_per_class:
+        kept: list = []
+        for label in range(len(classes)):
+            kept += [item for item in items if item[1] == label][:cfg.max_videos_per_class]
+        items = kept
+    data = VideoDataset(items=items, class_names=classes, n_frames=n_frames, stride=cfg.stride,
+                        seed=seed)
     size = data.video(0).shape[1]
     if size != image_size:
         raise ValueError(f"train: the videos in {cfg.data} are {size}x{size}, but the model "
