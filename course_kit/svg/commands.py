@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import fields
+from pathlib import Path
 
 from .model import SVGConfig
 from .schedules import KL_SCHEDULES
@@ -39,6 +40,8 @@ def train_parser() -> argparse.ArgumentParser:
         value = getattr(model_defaults, name)
         p.add_argument(_flag(name), type=int, default=value, help=f"network size (default: {value})")
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    p.add_argument("--stop-after", type=int, default=None,
+                   help="stop after this many steps (checkpointed); run again to continue")
     return p
 
 
@@ -50,7 +53,11 @@ def train_main(argv: list[str]) -> int:
         torch.set_num_threads(args.threads)
     tc = TrainConfig(**{f.name: getattr(args, f.name) for f in fields(TrainConfig) if f.name != "model"},
                      model={name: getattr(args, name) for name in _MODEL_FLAGS})
-    train(tc)
+    train(tc, stop_after=args.stop_after)
+    if not (Path(tc.out) / "model.safetensors").exists():
+        print(f"stopped after --stop-after {args.stop_after} steps; {tc.out}/checkpoint.pt holds them; "
+              f"run the same command again to continue")
+        return 0
     print(f"weights: {tc.out}/model.safetensors (+ model.json); logs: {tc.out}/log.csv, {tc.out}/val.csv; "
           f"samples: {tc.out}/samples/")
     return 0

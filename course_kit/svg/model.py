@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 import torch
 from torch import nn
 
 from .losses import gaussian_kl, reparameterize
 
-__all__ = ["SVGConfig", "SVG", "Encoder", "Decoder", "StackedLSTM", "GaussianLSTM"]
+__all__ = ["SVGConfig", "SVG", "Encoder", "Decoder", "StackedLSTM", "GaussianLSTM", "from_pretrained_state"]
 
 
 @dataclass
@@ -273,3 +274,60 @@ class SVG(nn.Module):
                 out.append(x)
                 g_prev = self.encoder(x)[0]
         return torch.stack(out, 2)
+
+    @torch.no_grad()
+    def predict(self, context, actions, positions, n_future: int = 10, n_samples: int = 1,
+                seed: int | None = None) -> np.ndarray:
+        """Sample ``n_samples`` futures of one video, as uint8 frames.
+
+        context: (n_past, 64, 64, 3) uint8 frames (numpy or torch);
+        actions: (n_past + n_future, 4) and positions: (n_past + n_future, 3),
+        raw values as in the CSV files (longer arrays are cut). Returns
+        (n_samples, n_future, 64, 64, 3) uint8. The same ``seed`` gives the
+        same frames; None draws fresh noise.
+        """
+        cfg = self.config
+        ctx = _as_array("context", context, np.uint8)
+        if ctx.ndim != 4 or ctx.shape[1:] != (cfg.image_size, cfg.image_size, 3) or ctx.shape[0] < 1:
+            raise ValueError(f"SVG.predict: `context` must be (n_past, {cfg.image_size}, {cfg.image_size}, 3) uint8 "
+                             f"frames, got shape {ctx.shape}")
+        if not isinstance(n_future, int) or n_future < 1 or not isinstance(n_samples, int) or n_samples < 1:
+            raise ValueError(f"SVG.predict: `n_future` and `n_samples` must be integers >= 1, "
+                             f"got {n_future!r} and {n_samples!r}")
+        need = ctx.shape[0] + n_future
+        rows = []
+        for name, value, width in (("actions", actions, 4), ("positions", positions, 3)):
+            arr = _as_array(name, value, np.float32)
+            if arr.ndim != 2 or arr.shape[1] != width or arr.shape[0] < need:
+                raise ValueError(f"SVG.predict: `{name}` must be (n_past + n_future = {need}, {width}), one row "
+                                 f"per frame, got shape {arr.shape}")
+            rows.append(arr[:need])
+        device = self.cond_mean.device
+        cond = torch.from_numpy(np.concatenate(rows, 1)).to(device)[None].expand(n_samples, -1, -1)
+        video = torch.from_numpy(ctx).to(device).permute(3, 0, 1, 2).float().div(255)[None]
+        video = video.expand(n_samples, -1, -1, -1, -1).contiguous()
+        generator = None if seed is None else torch.Generator(device=device).manual_seed(int(seed))
+        was_training = self.training
+        self.eval()
+        frames = self.generate(video, cond, n_future, generator=generator)
+        self.train(was_training)
+        return (frames.clamp(0, 1) * 255 + 0.5).to(torch.uint8).permute(0, 2, 3, 4, 1).cpu().numpy()
+
+
+def _as_array(name: str, value, dtype) -> np.ndarray:
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu().numpy()
+    arr = np.asarray(value)
+    if dtype == np.uint8 and arr.dtype != np.uint8:
+        raise ValueError(f"SVG.predict: `{name}` must be uint8 frames (0-255), got dtype {arr.dtype}")
+    return arr.astype(dtype, copy=False)
+
+
+def from_pretrained_state(config: dict, state: dict, device) -> SVG:
+    """Build an SVG from a config dict and a float32 state dict (the pretrained registry's loader)."""
+    model = SVG(SVGConfig.from_dict(config.get("config", config)))
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if missing or unexpected:
+        raise ValueError(f"from_pretrained_state: weights do not match the config: missing {missing[:5]}, "
+                         f"unexpected {unexpected[:5]}")
+    return model.to(device).eval()

@@ -30,7 +30,7 @@ from tqdm.auto import tqdm
 
 from .data import PushVideos, load_split
 from .metrics import psnr
-from .model import SVG, SVGConfig
+from .model import SVG, SVGConfig, from_pretrained_state
 from .schedules import kl_beta, teacher_forcing_ratio
 from .visual import comparison_grid, save_gif
 
@@ -95,14 +95,8 @@ def save_weights(model: SVG, prefix: str | Path, half: bool = True) -> tuple[Pat
 def load_weights(weights: str | Path, config: dict) -> SVG:
     """Rebuild an SVG from a safetensors state dict and its config dict (fp16 weights become fp32)."""
     from safetensors.torch import load_file
-    cfg = config.get("config", config)
-    model = SVG(SVGConfig.from_dict(cfg))
     state = {k: v.float() if v.is_floating_point() else v for k, v in load_file(str(weights)).items()}
-    missing, unexpected = model.load_state_dict(state, strict=False)
-    if missing or unexpected:
-        raise ValueError(f"load_weights: {weights} does not match its config: missing {missing[:5]}, "
-                         f"unexpected {unexpected[:5]}")
-    return model.eval()
+    return from_pretrained_state(config, state, "cpu")
 
 
 def _atomic_save(obj, path: Path) -> None:
@@ -170,8 +164,12 @@ def _condition_stats(train: PushVideos) -> tuple[list, list]:
     return c.mean(0).tolist(), np.maximum(c.std(0), 1e-3).tolist()
 
 
-def train(tc: TrainConfig, progress: bool = True) -> SVG:
-    """Train (or resume) as ``tc`` says and return the model; see the module docstring for outputs."""
+def train(tc: TrainConfig, progress: bool = True, stop_after: int | None = None) -> SVG:
+    """Train (or resume) as ``tc`` says and return the model; see the module docstring for outputs.
+
+    ``stop_after`` ends this call after that many steps (a checkpoint is
+    written), as when a Colab session runs out: call again to continue.
+    """
     out = Path(tc.out)
     out.mkdir(parents=True, exist_ok=True)
     ckpt_path = out / CHECKPOINT
@@ -214,7 +212,8 @@ def train(tc: TrainConfig, progress: bool = True) -> SVG:
     bar = tqdm(total=tc.steps, initial=start, desc="train svg" if model.stochastic else "train deterministic",
                unit="step", disable=not progress)
     t0 = time.time()
-    for step in range(start, tc.steps):
+    end = tc.steps if stop_after is None else min(tc.steps, start + stop_after)
+    for step in range(start, end):
         g = _step_generator(tc.seed, step)
         epoch = step // steps_per_epoch
         beta = kl_beta(step, tc.kl_schedule, tc.beta_max, tc.steps, tc.kl_cycles, tc.kl_ratio)
@@ -242,10 +241,11 @@ def train(tc: TrainConfig, progress: bool = True) -> SVG:
                          **{f"psnr_t{i + 1}": f"{p:.3f}" for i, p in enumerate(per_step)}})
         if done % tc.sample_every == 0 or done == tc.steps:
             write_samples(model, val_set, out / "samples" / f"step_{done:06d}.gif", seed=tc.seed)
-        if done % tc.checkpoint_every == 0 or done == tc.steps:
+        if done % tc.checkpoint_every == 0 or done == end:
             _atomic_save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": done,
                           "train_config": asdict(tc), "model_config": model_cfg.to_dict()}, ckpt_path)
     bar.close()
     model.eval()
-    save_weights(model, out / "model")
+    if end == tc.steps:
+        save_weights(model, out / "model")
     return model

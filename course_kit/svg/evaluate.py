@@ -1,0 +1,152 @@
+"""Held-out evaluation of SVG: PSNR and SSIM per future step against two baselines.
+
+Compared on the first n_past + n_future frames of every video in a split:
+
+- copy-last: repeat the last context frame (no model);
+- deterministic: the same network trained without a latent (z_dim = 0);
+- SVG, one sample: the mean over the K samples (what one draw scores on average);
+- SVG, best of K: per video, the sample with the best mean score over the
+  future steps, picked separately for PSNR and for SSIM (as in Denton & Fergus).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from .data import load_split
+from .metrics import best_of, psnr, ssim
+from .model import SVG
+from .train import _to_uint8, clips_to_tensor, load_weights
+from .visual import comparison_grid, save_gif
+
+__all__ = ["SVGReport", "evaluate", "load_model"]
+
+
+def load_model(name_or_path: str) -> SVG:
+    """A shipped model by name ("svg-push") or MODEL.safetensors with MODEL.json beside it."""
+    path = Path(name_or_path)
+    if path.suffix == ".safetensors" or path.exists():
+        weights = path.with_suffix(".safetensors")
+        config = path.with_suffix(".json")
+        for p in (weights, config):
+            if not p.is_file():
+                raise FileNotFoundError(f"load_model: {p} is missing (a trained model is MODEL.safetensors "
+                                        f"plus MODEL.json, as `course-kit train svg` writes them)")
+        return load_weights(weights, json.loads(config.read_text()))
+    from ..pretrained import load_pretrained
+    return load_pretrained(str(name_or_path), device="cpu")
+
+
+@dataclass
+class SVGReport:
+    """Per-future-step means over the evaluated videos; each list has n_future numbers."""
+    n_videos: int
+    n_samples: int
+    columns: dict = field(default_factory=dict)     # name -> list of per-step means
+
+    def beats(self, better: str, worse: str) -> bool:
+        """True when column ``better`` is above ``worse`` at every future step."""
+        return bool(np.all(np.asarray(self.columns[better]) > np.asarray(self.columns[worse])))
+
+    def rows(self) -> list[dict]:
+        n = len(next(iter(self.columns.values())))
+        out = [{"step": t + 1, **{k: v[t] for k, v in self.columns.items()}} for t in range(n)]
+        out.append({"step": "mean", **{k: float(np.mean(v)) for k, v in self.columns.items()}})
+        return out
+
+    def markdown(self) -> str:
+        names = list(self.columns)
+        lines = [f"Held-out videos: {self.n_videos}; SVG samples per video: {self.n_samples}", "",
+                 "| step | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+        for row in self.rows():
+            cells = [f"{row[n]:.2f}" if "psnr" in n else f"{row[n]:.3f}" for n in names]
+            lines.append(f"| {row['step']} | " + " | ".join(cells) + " |")
+        lines.append("")
+        if "svg mean psnr" in self.columns:
+            lines.append(f"SVG (one sample, mean PSNR) beats copy-last at every step: "
+                         f"{'yes' if self.beats('svg mean psnr', 'copy-last psnr') else 'no'}")
+        if f"svg best-of-{self.n_samples} psnr" in self.columns and "deterministic psnr" in self.columns:
+            best = f"svg best-of-{self.n_samples}"
+            lines.append(f"SVG best of {self.n_samples} beats the deterministic baseline at every step: "
+                         f"PSNR {'yes' if self.beats(best + ' psnr', 'deterministic psnr') else 'no'}, "
+                         f"SSIM {'yes' if self.beats(best + ' ssim', 'deterministic ssim') else 'no'}")
+        return "\n".join(lines)
+
+    def save(self, folder: str | Path) -> list[Path]:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        rows = self.rows()
+        with open(folder / "svg_eval.csv", "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=["step", *self.columns])
+            w.writeheader()
+            w.writerows(rows)
+        (folder / "svg_eval.md").write_text(self.markdown() + "\n")
+        return [folder / "svg_eval.csv", folder / "svg_eval.md"]
+
+
+@torch.no_grad()
+def evaluate(model: SVG, data: str | Path, deterministic: SVG | None = None, split: str = "test", seed: int = 0,
+             n_samples: int = 10, limit: int | None = None, batch_size: int = 25, gif: str | Path | None = None,
+             progress: bool = True) -> SVGReport:
+    """Score ``model`` (and the baselines) per future step on ``split`` of the folders under ``data``."""
+    if n_samples < 1:
+        raise ValueError(f"evaluate: `n_samples` must be >= 1, got {n_samples}")
+    cfg = model.config
+    length = cfg.n_past + cfg.n_future
+    videos = load_split(data, split, seed=seed, limit=limit, progress=progress)
+    if videos.frames.shape[1] < length:
+        raise ValueError(f"evaluate: videos have {videos.frames.shape[1]} frames, need n_past + n_future = {length}")
+    model.eval()
+    if deterministic is not None:
+        deterministic.eval()
+    g = torch.Generator().manual_seed(seed)
+    scores: dict[str, list[torch.Tensor]] = {}
+
+    def add(name, value):
+        scores.setdefault(name, []).append(value)
+
+    for start in tqdm(range(0, len(videos), batch_size), desc="evaluate svg", unit="batch", disable=not progress):
+        frames = videos.frames[start:start + batch_size, :length]
+        video = clips_to_tensor(frames).permute(0, 2, 1, 3, 4)                    # (B, T, 3, H, W)
+        cond = torch.from_numpy(videos.conditions[start:start + batch_size, :length])
+        truth, context = video[:, cfg.n_past:], video[:, :cfg.n_past].permute(0, 2, 1, 3, 4)
+        last = video[:, cfg.n_past - 1:cfg.n_past].expand_as(truth)
+        add("copy-last psnr", psnr(last, truth)), add("copy-last ssim", ssim(last, truth))
+        if deterministic is not None:
+            pred = deterministic.generate(context, cond, cfg.n_future).permute(0, 2, 1, 3, 4)
+            add("deterministic psnr", psnr(pred, truth)), add("deterministic ssim", ssim(pred, truth))
+        k_psnr, k_ssim = [], []
+        for _ in range(n_samples if model.stochastic else 1):
+            pred = model.generate(context, cond, cfg.n_future, generator=g).permute(0, 2, 1, 3, 4)
+            k_psnr.append(psnr(pred, truth)), k_ssim.append(ssim(pred, truth))
+        k_psnr, k_ssim = torch.stack(k_psnr), torch.stack(k_ssim)                   # (K, B, T)
+        add("svg mean psnr", k_psnr.mean(0)), add("svg mean ssim", k_ssim.mean(0))
+        if model.stochastic:
+            add(f"svg best-of-{n_samples} psnr", best_of(k_psnr)[0])
+            add(f"svg best-of-{n_samples} ssim", best_of(k_ssim)[0])
+    if gif is not None:
+        _write_gif(model, deterministic, videos, gif, seed)
+    order = ["copy-last", "deterministic", "svg mean", f"svg best-of-{n_samples}"]
+    columns = {f"{name} {metric}": torch.cat(scores[f"{name} {metric}"]).mean(0).tolist()
+               for metric in ("psnr", "ssim") for name in order if f"{name} {metric}" in scores}
+    return SVGReport(n_videos=len(videos), n_samples=n_samples if model.stochastic else 1, columns=columns)
+
+
+def _write_gif(model, deterministic, videos, path, seed, n_videos: int = 4, n_samples: int = 3):
+    """Rows: test videos. Columns: truth, the deterministic baseline (if any), then SVG samples."""
+    cfg = model.config
+    length = cfg.n_past + cfg.n_future
+    video = clips_to_tensor(videos.frames[:n_videos, :length])
+    cond = torch.from_numpy(videos.conditions[:n_videos, :length])
+    context = video[:, :, :cfg.n_past]
+    g = torch.Generator().manual_seed(seed)
+    columns = [] if deterministic is None else [_to_uint8(deterministic.generate(context, cond, cfg.n_future))]
+    columns += [_to_uint8(model.generate(context, cond, cfg.n_future, generator=g)) for _ in range(n_samples)]
+    return save_gif(path, comparison_grid(videos.frames[:n_videos, :length], columns, cfg.n_past))
