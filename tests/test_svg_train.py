@@ -109,7 +109,8 @@ def test_cli_make_data_train_evaluate(tmp_path, capsys):
                  "--deterministic", str(tmp_path / "det" / "model.safetensors"), "--samples", "3",
                  "--out", str(tmp_path / "eval"), "--gif", str(tmp_path / "eval" / "grid.gif")]) == 0
     printed = capsys.readouterr().out
-    for column in ("copy-last psnr", "deterministic psnr", "svg mean psnr", "svg best-of-3 psnr", "svg best-of-3 ssim"):
+    for column in ("copy-last psnr", "deterministic psnr", "svg mean psnr", "svg best-of-3 psnr", "svg best-of-3 ssim",
+                   "svg spread"):
         assert column in printed
     rows = _rows(tmp_path / "eval" / "svg_eval.csv")
     assert [r["step"] for r in rows] == ["1", "2", "3", "mean"]

@@ -7,6 +7,10 @@ Compared on the first n_past + n_future frames of every video in a split:
 - SVG, one sample: the mean over the K samples (what one draw scores on average);
 - SVG, best of K: per video, the sample with the best mean score over the
   future steps, picked separately for PSNR and for SSIM (as in Denton & Fergus).
+
+"svg spread" says whether the samples differ at all: the mean absolute
+difference (0-255 grey levels) between each sample and the samples' mean. A
+model whose posterior collapsed has spread ~0 and best of K = one sample.
 """
 
 from __future__ import annotations
@@ -66,7 +70,7 @@ class SVGReport:
         lines = [f"Held-out videos: {self.n_videos}; SVG samples per video: {self.n_samples}", "",
                  "| step | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
         for row in self.rows():
-            cells = [f"{row[n]:.2f}" if "psnr" in n else f"{row[n]:.3f}" for n in names]
+            cells = [f"{row[n]:.3f}" if n.endswith("ssim") else f"{row[n]:.2f}" for n in names]
             lines.append(f"| {row['step']} | " + " | ".join(cells) + " |")
         lines.append("")
         if "svg mean psnr" in self.columns:
@@ -122,11 +126,14 @@ def evaluate(model: SVG, data: str | Path, deterministic: SVG | None = None, spl
         if deterministic is not None:
             pred = deterministic.generate(context, cond, cfg.n_future).permute(0, 2, 1, 3, 4)
             add("deterministic psnr", psnr(pred, truth)), add("deterministic ssim", ssim(pred, truth))
-        k_psnr, k_ssim = [], []
+        k_psnr, k_ssim, k_pred = [], [], []
         for _ in range(n_samples if model.stochastic else 1):
             pred = model.generate(context, cond, cfg.n_future, generator=g).permute(0, 2, 1, 3, 4)
             k_psnr.append(psnr(pred, truth)), k_ssim.append(ssim(pred, truth))
+            k_pred.append(pred)
         k_psnr, k_ssim = torch.stack(k_psnr), torch.stack(k_ssim)                   # (K, B, T)
+        k_pred = torch.stack(k_pred)                                                # (K, B, T, 3, H, W)
+        add("svg spread", 255 * (k_pred - k_pred.mean(0)).abs().mean(dim=(0, 3, 4, 5)))
         add("svg mean psnr", k_psnr.mean(0)), add("svg mean ssim", k_ssim.mean(0))
         if model.stochastic:
             add(f"svg best-of-{n_samples} psnr", best_of(k_psnr)[0])
@@ -136,6 +143,7 @@ def evaluate(model: SVG, data: str | Path, deterministic: SVG | None = None, spl
     order = ["copy-last", "deterministic", "svg mean", f"svg best-of-{n_samples}"]
     columns = {f"{name} {metric}": torch.cat(scores[f"{name} {metric}"]).mean(0).tolist()
                for metric in ("psnr", "ssim") for name in order if f"{name} {metric}" in scores}
+    columns["svg spread"] = torch.cat(scores["svg spread"]).mean(0).tolist()
     return SVGReport(n_videos=len(videos), n_samples=n_samples if model.stochastic else 1, columns=columns)
 
 

@@ -1,7 +1,7 @@
 """Side-by-side sample videos for people: ground truth next to sampled futures, as a GIF.
 
-Context frames get a green border, predicted frames a red one, so a viewer
-always knows which frames the model made up.
+Context frames get a green border, the true future a grey one and predicted
+frames a red one, so a viewer always knows which frames the model made up.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from PIL import Image
 
 __all__ = ["comparison_grid", "save_gif"]
 
-_GREEN, _RED, _GREY = (40, 200, 60), (220, 40, 40), (255, 255, 255)
+_GREEN, _RED, _GREY = (40, 200, 60), (220, 40, 40), (150, 150, 150)
 
 
 def _border(frames: np.ndarray, colour, width: int = 2) -> np.ndarray:
