@@ -30,6 +30,7 @@ from .settings import CONFIG_FILE, CourseSettings, load_settings
 BADGE_TAG = "course-kit-badge"
 INSTALL_TAG = "course-kit-install"
 VECTORS_FILE = "solutions.json"
+BADGE = "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})"
 _REGION = {"solution": ("### BEGIN SOLUTION", "### END SOLUTION"),
            "hidden": ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")}
 MIN_LEAK_LINE = 12  # shorter lines ("return h", "else:") are too common to call a leak
@@ -74,7 +75,7 @@ def render_course_cells(nb, settings: CourseSettings, notebook_path: str) -> boo
         tags = cell.metadata.get("tags", [])
         new = cell.source
         if BADGE_TAG in tags:
-            new = re.sub(r"\]\([^)]*\)", f"]({settings.colab_url(notebook_path)})", cell.source, count=1)
+            new = BADGE.format(url=settings.colab_url(notebook_path))
         elif INSTALL_TAG in tags:
             new = re.sub(r'^REPOSITORY_URL = "[^"]*"', f'REPOSITORY_URL = "{settings.repository_url}"',
                          cell.source, count=1, flags=re.M)
