@@ -45,7 +45,12 @@ def browser_page(viewport=(1280, 1000)):
         browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
-            yield page
+            try:
+                yield page
+            except BaseException:
+                with contextlib.suppress(Exception):   # what the page showed when it failed
+                    page.screenshot(path=artifact(f"failure-{int(time.time())}.png"), full_page=True)
+                raise
         finally:
             browser.close()
 
@@ -113,3 +118,18 @@ def artifact(name: str) -> Path:
     """Where a test saves a screenshot (test-artifacts/, gitignored)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS / name
+
+
+def wait_for_kernel(url: str, notebook: str, timeout: float = 90) -> None:
+    """Wait until the server has an idle kernel for ``notebook`` (so Shift+Enter runs cells)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{url}/api/sessions", timeout=5) as response:
+            sessions = json.load(response)
+        for session in sessions:
+            if session.get("path", "").endswith(notebook) and \
+                    session.get("kernel", {}).get("execution_state") == "idle":
+                time.sleep(0.5)   # let the page finish connecting to it
+                return
+        time.sleep(0.3)
+    raise TimeoutError(f"no idle kernel for {notebook} within {timeout:.0f} s")

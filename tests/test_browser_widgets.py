@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from browser_support import artifact, browser_page, chromium_path, jupyterlab, write_notebook
+from browser_support import (artifact, browser_page, chromium_path, jupyterlab, wait_for_kernel,
+                             write_notebook)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -31,18 +32,26 @@ SHOW_PLAYER = "player = VideoPlayer(video, fps=10)\nplayer"
 SHOW_GRID = ("grid = VideoGrid([video, video[::-1], np.flip(video, 2), video // 2],\n"
              "                 titles=['forward', 'backward', 'mirrored', 'dim'], fps=10)\ngrid")
 REPORT = "print(f'python sees frame={player.frame} playing={player.playing}')"
+SHOW_EXPLORER = """
+import torch
+from course_kit.mocogan import MoCoGAN, MoCoGANConfig
+from course_kit.widgets import MoCoGANExplorer
+torch.manual_seed(0)
+model = MoCoGAN(MoCoGANConfig(image_size=64, ngf=8, action_names=["wave", "bend"]))
+explorer = MoCoGANExplorer(model, n_frames=8, mode="vary_motion", grid_size=4)
+explorer"""
+
+CANVAS_SUM = "c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.reduce((a, b) => a + b, 0)"
 
 SQUARE_X = """(canvas) => {
-  // The x of the brightest column: where the square is, i.e. 4 * frame (+3.5 centre).
+  // The x centre of the white square: 4 * frame + 3.5 (bright red channel = square).
   const ctx = canvas.getContext('2d');
   const {data, width, height} = ctx.getImageData(0, 0, canvas.width, canvas.height);
-  let best = -1, bestX = -1;
-  for (let x = 0; x < width; x++) {
-    let sum = 0;
-    for (let y = 0; y < height; y++) sum += data[4 * (y * width + x)];
-    if (sum > best) { best = sum; bestX = x; }
-  }
-  return bestX;
+  let sum = 0, count = 0;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      if (data[4 * (y * width + x)] > 128) { sum += x; count++; }
+  return count ? Math.round(10 * sum / count) / 10 : -1;
 }"""
 
 
@@ -54,7 +63,7 @@ def _frame(video):
 def lab(tmp_path_factory):
     chromium_path()  # skip early, before starting a server, when there is no browser
     root = tmp_path_factory.mktemp("lab")
-    write_notebook(root / "widgets.ipynb", [MAKE_VIDEO, SHOW_PLAYER, SHOW_GRID, REPORT])
+    write_notebook(root / "widgets.ipynb", [MAKE_VIDEO, SHOW_PLAYER, SHOW_GRID, REPORT, SHOW_EXPLORER])
     with jupyterlab(root) as url:
         yield url, root
 
@@ -73,7 +82,7 @@ def test_player_and_grid_play_in_jupyterlab(lab):
 
         page.goto(f"{url}/lab/tree/widgets.ipynb", wait_until="domcontentloaded")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+        wait_for_kernel(url, "widgets.ipynb")
         page.locator(".jp-Cell").first.locator(".jp-InputArea-prompt").click()
         for _ in range(3):
             page.keyboard.press("Shift+Enter")
@@ -102,13 +111,14 @@ def test_player_and_grid_play_in_jupyterlab(lab):
         assert during == [], f"{len(during)} comm messages while playing; playback must be client-side"
         player.screenshot(path=artifact("lab-player-playing.png"))
 
-        # The grid plays in step: the forward and backward cells mirror each other's frame.
-        grid_canvases = grid.locator("canvas")
-        f = _frame(grid)
-        assert 0 <= f < T
-        forward_x, backward_x = (grid_canvases.nth(i).evaluate(SQUARE_X) for i in (0, 1))
-        assert forward_x + backward_x == pytest.approx(4 * (T - 1), abs=4 * 1 + 1)
+        # The grid plays, in step: paused anywhere, the forward and backward cells mirror each other.
         assert len({_frame(grid) for _ in range(6) if time.sleep(0.12) is None}) >= 3
+        grid.locator(".ck-video-play").click()
+        f = _frame(grid)
+        forward_x, backward_x = (grid.locator("canvas").nth(i).evaluate(SQUARE_X) for i in (0, 1))
+        assert forward_x == pytest.approx(4 * f + 3.5, abs=0.6)
+        assert backward_x == pytest.approx(4 * (T - 1 - f) + 3.5, abs=0.6)
+        grid.locator(".ck-video-play").click()
 
         # 2. Pause stops it.
         player.locator(".ck-video-play").click()
@@ -121,7 +131,7 @@ def test_player_and_grid_play_in_jupyterlab(lab):
         player.locator(".ck-video-slider").fill("7")
         player.locator(".ck-video-slider").dispatch_event("change")
         assert _frame(player) == 7
-        assert canvas.evaluate(SQUARE_X) in range(4 * 7, 4 * 7 + 8)
+        assert canvas.evaluate(SQUARE_X) == pytest.approx(4 * 7 + 3.5, abs=0.6)
         assert player.locator(".ck-video-label").inner_text() == f"8 / {T}"
         time.sleep(0.5)
         assert _frame(player) == 7, "seeking while paused must not restart playback"
@@ -139,6 +149,25 @@ def test_player_and_grid_play_in_jupyterlab(lab):
         time.sleep(0.5)
         assert _frame(player) != 7 and player.get_attribute("data-playing") == "true"
         page.screenshot(path=artifact("lab-after-controls.png"), full_page=True)
+
+        # 4. The explorer: a button press in the browser re-renders in the kernel and the grid changes.
+        page.locator(".jp-Cell").nth(4).locator(".jp-InputArea-prompt").click()
+        page.keyboard.press("Shift+Enter")
+        page.wait_for_function("document.querySelectorAll(\".ck-video[data-ready='true']\").length == 3",
+                               timeout=60_000)
+        explorer = page.locator(".jp-Cell").nth(4).locator(".ck-video")
+        assert explorer.locator("canvas").count() == 4
+        assert explorer.locator("figcaption").first.inner_text() == "content 0 \u00b7 motion 0"
+        explorer.locator(".ck-video-play").click()            # pause, so only new content changes pixels
+        first = explorer.locator("canvas").first
+        before = first.evaluate(CANVAS_SUM)
+        page.locator(".jp-Cell").nth(4).get_by_role("button", name="new content").click()
+        page.wait_for_function(
+            "el => !el.querySelector('figcaption').textContent.startsWith('content 0 ')",
+            arg=explorer.element_handle(), timeout=30_000)
+        page.wait_for_function("el => el.dataset.ready === 'true'", arg=explorer.element_handle())
+        assert first.evaluate(CANVAS_SUM) != before, "new content did not change the picture"
+        page.locator(".jp-Cell").nth(4).screenshot(path=artifact("lab-explorer.png"))
 
 
 def test_exported_html_animates_without_kernel_or_network(tmp_path):
@@ -172,3 +201,28 @@ def test_exported_html_animates_without_kernel_or_network(tmp_path):
             time.sleep(0.25)
         assert len(set(shots)) >= 3, "the exported fallback image does not animate"
         page.screenshot(path=artifact("exported-html.png"), full_page=True)
+
+
+def test_player_plays_in_notebook_7(lab):
+    """The same front end under Notebook 7 (served by the same Jupyter server)."""
+    url, root = lab
+    write_notebook(root / "nb7.ipynb", [MAKE_VIDEO, SHOW_PLAYER])
+    with browser_page() as page:
+        page.goto(f"{url}/notebooks/nb7.ipynb", wait_until="domcontentloaded")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+        wait_for_kernel(url, "nb7.ipynb")
+        page.locator(".jp-Cell").first.locator(".jp-InputArea-prompt").click()
+        page.keyboard.press("Shift+Enter")
+        page.keyboard.press("Shift+Enter")
+        page.wait_for_selector(".ck-video[data-ready='true']", timeout=90_000)
+        player = page.locator(".ck-video").first
+        seen = set()
+        for _ in range(8):
+            seen.add(_frame(player))
+            time.sleep(0.12)
+        assert len(seen) >= 4, f"the player did not advance in Notebook 7: frames {seen}"
+        player.locator(".ck-video-play").click()
+        player.locator(".ck-video-slider").fill("3")
+        assert _frame(player) == 3
+        assert player.locator("canvas").evaluate(SQUARE_X) == pytest.approx(4 * 3 + 3.5, abs=0.6)
+        page.screenshot(path=artifact("notebook7-player.png"))

@@ -36,6 +36,7 @@ MODES = {"single": "one video",
          "vary_motion": "fix content, vary motion",
          "vary_content": "fix motion, vary content"}
 _MAX_SEED = 2**31 - 1
+_NEW_SEEDS = 100_000   # the buttons draw seeds below this
 
 
 class MoCoGANExplorer(W.VBox):
@@ -71,7 +72,7 @@ class MoCoGANExplorer(W.VBox):
         if actions and action not in actions:
             raise ValueError(f"MoCoGANExplorer: `action` must be one of {actions}, got {action!r}")
 
-        seed_box = dict(min=0, max=_MAX_SEED, layout=W.Layout(width="190px"),
+        seed_box = dict(min=0, max=_MAX_SEED, layout=W.Layout(width="210px"),
                         style={"description_width": "90px"})
         self.content_seed = W.BoundedIntText(value=content_seed, description="content seed", **seed_box)
         self.motion_seed = W.BoundedIntText(value=motion_seed, description="motion seed", **seed_box)
@@ -85,7 +86,7 @@ class MoCoGANExplorer(W.VBox):
         self.n_frames = W.IntSlider(value=n_frames, min=2, max=64, description="frames",
                                     continuous_update=False)
         self.mode = W.ToggleButtons(options=[(label, value) for value, label in MODES.items()],
-                                    value=mode, style={"button_width": "170px"})
+                                    value=mode, style={"button_width": "205px"})
         self.status = W.HTML()
         self.grid = None
         self.grid = VideoGrid(self._generate()[0], titles=self._generate_titles(), fps=fps,
@@ -182,7 +183,8 @@ class MoCoGANExplorer(W.VBox):
         self.refresh()
 
     def _draw_seed(self, box) -> None:
-        box.value = int(self._rng.integers(0, _MAX_SEED))
+        # Short seeds: easy to read off a title, say aloud in class and type back.
+        box.value = int(self._rng.integers(0, _NEW_SEEDS))
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
