@@ -15,7 +15,7 @@ from safetensors.torch import load_file
 
 from course_kit.cli import main
 from course_kit.svg.data import write_push_dataset
-from course_kit.svg.train import CHECKPOINT, TrainConfig, train
+from course_kit.svg.train import CHECKPOINT, TrainConfig, export_checkpoint, train
 
 TINY = dict(nf=4, g_dim=16, z_dim=4, rnn_size=16, latent_rnn_size=8, n_past=2, n_future=3)
 TINY_FLAGS = ["--nf", "4", "--g-dim", "16", "--z-dim", "4", "--rnn-size", "16", "--latent-rnn-size", "8",
@@ -56,6 +56,8 @@ def test_outputs_and_exact_resume(data, tmp_path):
     gif = Image.open(out / "samples" / "step_000004.gif")
     assert gif.n_frames == 5 and gif.size[0] > 4 * 64          # truth + 3 samples side by side
     assert json.loads((out / "model.json").read_text())["kind"] == "svg"
+    export_checkpoint(out / CHECKPOINT, tmp_path / "exported")
+    assert _same_weights(out / "model.safetensors", tmp_path / "exported.safetensors")
 
     # Interrupted after step 2's checkpoint, then the same command again: identical weights and log.
     resumed = tmp_path / "resumed"

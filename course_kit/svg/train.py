@@ -34,7 +34,8 @@ from .model import SVG, SVGConfig, from_pretrained_state
 from .schedules import kl_beta, teacher_forcing_ratio
 from .visual import comparison_grid, save_gif
 
-__all__ = ["TrainConfig", "train", "clips_to_tensor", "save_weights", "load_weights", "CHECKPOINT"]
+__all__ = ["TrainConfig", "train", "clips_to_tensor", "save_weights", "load_weights", "export_checkpoint",
+           "CHECKPOINT"]
 
 CHECKPOINT = "checkpoint.pt"
 LOG_FIELDS = ["step", "epoch", "loss", "mse", "kl", "beta", "tf_ratio", "seconds"]
@@ -97,6 +98,14 @@ def load_weights(weights: str | Path, config: dict) -> SVG:
     from safetensors.torch import load_file
     state = {k: v.float() if v.is_floating_point() else v for k, v in load_file(str(weights)).items()}
     return from_pretrained_state(config, state, "cpu")
+
+
+def export_checkpoint(checkpoint: str | Path, prefix: str | Path) -> tuple[Path, Path]:
+    """Weights of a (possibly unfinished) run's checkpoint as ``prefix``.safetensors + ``prefix``.json."""
+    ck = torch.load(checkpoint, weights_only=True)
+    model = SVG(SVGConfig.from_dict(ck["model_config"]))
+    model.load_state_dict(ck["model"])
+    return save_weights(model.eval(), prefix)
 
 
 def _atomic_save(obj, path: Path) -> None:
