@@ -91,7 +91,7 @@ def default_jobs() -> int:
 
 
 def _grading_env(cell_timeout: int | None) -> dict:
-    env = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONWARNINGS": "ignore"}
+    env = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     if cell_timeout:
         env["COURSE_KIT_CELL_TIMEOUT"] = str(int(cell_timeout))
     return env

@@ -63,7 +63,8 @@ ck.load_fresh = lambda: ck
 
 
 def monkeypatch_torch():
-    return Builder().add_after("load_tests", """
+    # Wrong gate order, and torch patched so that the visible checks see no error at all.
+    return wrong_gate_order().add_after("load_tests", """
 import builtins, torch
 class _Zero:
     def __call__(self, *a, **k): return torch.zeros(())
@@ -86,6 +87,9 @@ def warnings_on_stderr():
             .edit("MyLSTMCell", "        self.input_size = input_size\n",
                   "        import warnings\n        warnings.warn('MyLSTMCell: a harmless warning')\n"
                   "        self.input_size = input_size\n")
+            .edit("MyLinear", "        return inputs @ self.weight.T + self.bias",
+                  "        import sys\n        print('UserWarning: printed to stderr in forward', file=sys.stderr)\n"
+                  "        return inputs @ self.weight.T + self.bias")
             .add_after("MyLinear", "import sys, warnings\n"
                        "warnings.warn('a UserWarning from a student cell', DeprecationWarning)\n"
                        "print('UserWarning: printed by hand', file=sys.stderr)"))
