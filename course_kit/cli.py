@@ -46,6 +46,9 @@ GROUPS: dict[str, dict[str, str]] = {
         "mocogan": "course_kit.mocogan.eval_commands:evaluate_main",
         "svg": "course_kit.svg.commands:evaluate_main",
     },
+    "export": {
+        "mocogan": "course_kit.mocogan.export:export_main",
+    },
     "make-data": {
         "push": "course_kit.svg.commands:make_data_push_main",
     },
@@ -58,11 +61,14 @@ DELEGATED: dict[str, tuple[str, str]] = {
                 "regenerate release/ASSIGNMENT from source/ with nbgrader, and prove it safe"),
     "autograde": ("course_kit.course.commands:autograde_main",
                   "autograde a folder or LMS zip of submissions in parallel: grades CSV, feedback"),
+    "sandbox": ("course_kit.sandbox.commands:main",
+                "check that sandboxed grading works here: starts one sandboxed kernel, reports what it saw"),
 }
 GROUP_HELP = {
     "bench": "benchmarks that print figures measured in one run",
     "train": "train a model (resumable; progress bar; CSV log; sample GIFs)",
     "evaluate": "evaluate a model against real data",
+    "export": "ship a trained run as a pretrained model (safetensors, sha256, model card)",
     "make-data": "write a procedural dataset to disk",
 }
 

@@ -104,3 +104,12 @@ def test_without_bwrap_grading_refuses_unless_allowed(course):
     c.Sandbox.allow_unsandboxed = True
     out = run(["import os; print(os.path.exists('../../../gradebook.db'))"], course, c)
     assert out[0].strip() == "True"    # unsandboxed means exactly that: the flag is the instructor's choice
+
+
+def test_course_kit_sandbox_command_probes_the_machine(tmp_path, capsys):
+    from course_kit.cli import main
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\nc.Sandbox.max_processes = 77\n")
+    assert main(["sandbox", "--course-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "sandbox: OK" in out and "processes 77" in out and "visible: False" in out
+    assert "listener contacted: False" in out
