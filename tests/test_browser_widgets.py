@@ -226,3 +226,26 @@ def test_player_plays_in_notebook_7(lab):
         assert _frame(player) == 3
         assert player.locator("canvas").evaluate(SQUARE_X) == pytest.approx(4 * 3 + 3.5, abs=0.6)
         page.screenshot(path=artifact("notebook7-player.png"))
+
+
+def test_a_reopened_notebook_shows_the_animated_fallback(lab):
+    """Reopened later with no live widget state, JupyterLab shows the animated PNG instead."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    url, root = lab
+    path = write_notebook(root / "reopened.ipynb", [MAKE_VIDEO, SHOW_PLAYER])
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3", store_widget_state=False).execute()
+    nbformat.write(nb, path)
+    with browser_page() as page:
+        page.goto(f"{url}/lab/tree/reopened.ipynb", wait_until="domcontentloaded")
+        image = page.locator(".jp-OutputArea-output img[src^='data:image/png']").first
+        image.wait_for(timeout=90_000)
+        page.wait_for_function("img => img.complete && img.naturalWidth == 64", arg=image.element_handle())
+        shots = []
+        for _ in range(4):
+            shots.append(image.screenshot())
+            time.sleep(0.25)
+        assert len(set(shots)) >= 3, "the fallback does not animate in JupyterLab"
+        page.screenshot(path=artifact("lab-reopened-fallback.png"))
