@@ -40,8 +40,9 @@ def test_motion_code_plot_draws_one_path_per_video_and_toggles():
     assert not np.array_equal(before, _png(plot))
     plot.toggle(1)
     assert all(artist.get_visible() for artist in plot.lines[1])
-    data = plot._repr_mimebundle_()
+    data, _ = plot._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in data and "image/png" in data
+    assert "text/html" not in data and data["text/plain"] == "MotionCodePlot(3 videos, 16 frames)"
     with pytest.raises(ValueError, match=r"`codes` must be \(n_frames, n_videos, d\)"):
         MotionCodePlot(torch.randn(16, 10))
     with pytest.raises(ValueError, match="`labels`"):
@@ -91,6 +92,8 @@ def test_gate_heatmap_switches_video_with_its_slider():
     assert heat.video == 2
     np.testing.assert_allclose(heat.images["o"].get_array(), heat.gates["o"][:, 2].T)
     assert _png(heat).shape[2] == 4                              # it renders
+    data, _ = heat._repr_mimebundle_()                           # a slider + canvas, and a PNG
+    assert "image/png" in data and data["text/plain"] == "GateHeatmap(12 steps, 3 videos, 16 hidden units)"
     with pytest.raises(ValueError, match="`video` must be an int from 0 to 2"):
         GateHeatmap(net, torch.randn(3, 10), video=3)
 
@@ -108,5 +111,6 @@ def test_loss_plot_records_everything_and_throttles_drawing():
     assert len(draws) == 2
     np.testing.assert_allclose(plot.lines["loss_D"].get_ydata(), [0.5] * 50)
     assert plot.ax.get_ylim()[1] >= 1.0
+    assert repr(plot) == "LossPlot(loss_G, loss_D)"
     with pytest.raises(ValueError, match="at least one loss"):
         plot.update(51)
