@@ -171,7 +171,15 @@ function render({ model, el: host }) {
     const token = ++loadToken;
     root.dataset.ready = "false";
     const mime = model.get("mime");
-    const decoded = await Promise.all(model.get("sprites").map((v) => decodeSprite(v, mime)));
+    let decoded;
+    try {
+      decoded = await Promise.all(model.get("sprites").map((v) => decodeSprite(v, mime)));
+    } catch (error) {
+      if (token !== loadToken) return;
+      root.dataset.ready = "error";
+      label.textContent = `cannot decode the video (${mime}): ${error}`;
+      return;
+    }
     if (token !== loadToken) return;  // a newer video arrived meanwhile
     layout();
     sprites = decoded;
@@ -194,6 +202,7 @@ function render({ model, el: host }) {
     else if (event.key === "ArrowLeft") seek(frame - 1, true);
     else return;
     event.preventDefault();
+    event.stopPropagation();  // keep the notebook's own shortcuts out of it
   });
 
   const onSprites = () => load();
