@@ -49,6 +49,19 @@ def test_train_cli_writes_checkpoint_log_and_samples(tmp_path):
                    "--frames", "8")
     assert r.returncode == 0 and (tmp_path / "grid.gif").stat().st_size > 0, r.stderr
 
+    # ship it: fp16 safetensors + manifest + card, loadable by name, actions renamed
+    shipped = tmp_path / "pretrained"
+    r = course_kit("export", "mocogan", "--run", str(run), "--name", "tiny-shapes", "--directory",
+                   str(shipped), "--action-names", "rise,slide")
+    assert r.returncode == 0, r.stderr
+    from course_kit.pretrained import load_pretrained, model_card
+    loaded = load_pretrained("tiny-shapes", device="cpu", directory=shipped)
+    assert loaded.actions == ["rise", "slide"]
+    assert loaded.sample(1, n_frames=8, action="slide", seed=0).shape == (1, 8, 64, 64, 3)
+    card = model_card("tiny-shapes", directory=shipped)
+    assert "trained 4 steps" in card and "procedural shape-motion generator" in card
+    assert "--ngf 8" in card
+
 
 @pytest.mark.slow
 def test_resume_after_kill_9_matches_an_uninterrupted_run(tmp_path):

@@ -28,6 +28,8 @@ def train_main(argv: list[str]) -> int:
                    help="how many procedural videos to make when --data shapes")
     p.add_argument("--max-videos-per-class", type=int, default=None,
                    help="use only the first N videos of each class folder (large data sets)")
+    p.add_argument("--action-names", default=None,
+                   help="comma-separated action names in class-folder order (default: folder names)")
     p.add_argument("--unconditional", action="store_true",
                    help="ignore the class folders (no action code z_A)")
     p.add_argument("--ngf", type=int, default=64)
@@ -46,7 +48,8 @@ def train_main(argv: list[str]) -> int:
     cfg = TrainConfig(
         data=a.data, out=a.out, steps=a.steps, video_batch=a.video_batch, image_batch=a.image_batch,
         stride=a.stride, lr=a.lr, procedural_videos=a.procedural_videos,
-        max_videos_per_class=a.max_videos_per_class, instance_noise=a.instance_noise, conditional=not a.unconditional,
+        max_videos_per_class=a.max_videos_per_class,
+        action_names=a.action_names.split(",") if a.action_names else None, instance_noise=a.instance_noise, conditional=not a.unconditional,
         checkpoint_every=a.checkpoint_every, sample_every=a.sample_every, log_every=a.log_every, seed=a.seed,
         device=a.device, amp=not a.no_amp, threads=a.threads,
         model=dict(image_size=a.image_size, n_frames=a.frames, noise=a.noise, ngf=a.ngf, ndf=a.ndf,

@@ -57,6 +57,7 @@ class TrainConfig:
     instance_noise: float = 0.0
     action_weight: float = 1.0
     conditional: bool = True      # use class folders as actions (z_A -> R_M)
+    action_names: list[str] | None = None  # names for the class folders (default: folder names)
     procedural_videos: int = 2000
     max_videos_per_class: int | None = None  # load only the first N of each class (big sets)
     checkpoint_every: int = 200
@@ -70,7 +71,10 @@ class TrainConfig:
 
     def model_config(self, action_names: list[str]) -> MoCoGANConfig:
         kw = dict(self.model)
-        kw.setdefault("action_names", action_names if self.conditional else [])
+        if self.action_names is not None and len(self.action_names) != len(action_names):
+            raise ValueError(f"TrainConfig: `action_names` must name all {len(action_names)} "
+                             f"classes {action_names}, got {self.action_names}")
+        kw.setdefault("action_names", (self.action_names or action_names) if self.conditional else [])
         return MoCoGANConfig(**kw)
 
 
