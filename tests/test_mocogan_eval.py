@@ -65,6 +65,19 @@ def test_classifier_checks_its_input_shape():
         VideoClassifier(ClassifierConfig())
 
 
+def test_classifier_input_options_give_the_invariances_they_promise():
+    torch.manual_seed(0)
+    x = torch.rand(2, 3, 8, 64, 64) * 1.6 - 0.8
+    model = VideoClassifier(tiny_config(class_names=["a", "b"], mirror_average=True)).eval()
+    assert torch.allclose(model(x), model(x.flip(-1)), atol=1e-5)
+    model = VideoClassifier(tiny_config(class_names=["a", "b"], standardize=True)).eval()
+    gain, offset = torch.tensor([0.7, 1.1, 0.9]), torch.tensor([0.1, -0.05, 0.0])
+    cast = x * gain[:, None, None, None] + offset[:, None, None, None]
+    assert torch.allclose(model(x), model(cast), atol=1e-4)
+    plain = VideoClassifier(tiny_config(class_names=["a", "b"])).eval()
+    assert not torch.allclose(plain(x), plain(x.flip(-1)), atol=1e-4)
+
+
 def test_classifier_training_is_reproducible(shapes_real, tiny_classifier):
     model, report = tiny_classifier
     assert report["held_out_videos"] == len(shapes_real.held_out) > 0

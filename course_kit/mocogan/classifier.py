@@ -44,6 +44,8 @@ class ClassifierConfig:
     shift: int = 4            # random translation of whole clips by up to this many pixels
     jitter: float = 0.15      # random per-channel gain/offset of clips (unseen actors' clothing)
     motion_input: bool = True  # also feed frame differences: actions, not actors, decide
+    standardize: bool = False  # per-clip, per-channel mean/std normalisation (lighting, colour casts)
+    mirror_average: bool = False  # features averaged with the mirrored clip's: left/right invariant
     holdout: float = 0.34     # fraction of source videos per class held out (3 of 9 Weizmann sources)
     split_seed: int = 0
     max_per_class: int | None = None  # use at most this many videos per class (the shapes set has 4000)
@@ -119,6 +121,14 @@ class VideoClassifier(nn.Module):
     def features(self, clips: torch.Tensor) -> torch.Tensor:
         """Penultimate features (N, config.features): the space of the Frechet distance."""
         self.check_clips(clips, "VideoClassifier.features")
+        if self.config.mirror_average:
+            return (self._features(clips) + self._features(clips.flip(-1))) / 2
+        return self._features(clips)
+
+    def _features(self, clips: torch.Tensor) -> torch.Tensor:
+        if self.config.standardize:
+            mean = clips.mean(dim=(2, 3, 4), keepdim=True)
+            clips = (clips - mean) / clips.std(dim=(2, 3, 4), keepdim=True).clamp_min(0.05)
         if self.config.pool > 1:
             clips = F.avg_pool3d(clips, (1, self.config.pool, self.config.pool))
         if self.config.motion_input:
@@ -416,7 +426,7 @@ a video and its mirror image always on the same side
 
 ## Recipe
 
-Width {c.width} (four strided 3D-conv stages, BatchNorm, LeakyReLU){f', frames average-pooled {c.pool}x first' if c.pool > 1 else ''}{', frame differences as extra input channels' if c.motion_input else ''};
+Width {c.width} (four strided 3D-conv stages, BatchNorm, LeakyReLU){f', frames average-pooled {c.pool}x first' if c.pool > 1 else ''}{', frame differences as extra input channels' if c.motion_input else ''}{', clips standardised per channel' if c.standardize else ''}{', features averaged with the mirrored clip (left/right invariant)' if c.mirror_average else ''};
 dropout 0.3 before the head. AdamW (one-cycle, max lr {c.lr}, weight decay 1e-4),
 batch {c.batch}, {c.steps} steps, seed {c.seed}. Augmentation: random clip windows{', random horizontal flips' if c.flip else ' (no flips: a flipped left motion would be a right motion)'},
 random shifts up to {c.shift} px, per-channel gain/offset jitter {c.jitter}.
@@ -426,7 +436,7 @@ Trained on CPU with 1 thread in {report['train_seconds']:.0f} s (wall clock on a
 ## Measured
 
 Held-out accuracy: **{report['clip_accuracy']:.3f}** on {report['clips']} clips
-({c.eval_clips} evenly spaced per video), {report['video_accuracy']:.3f} per video
+(up to {c.eval_clips} evenly spaced per video), {report['video_accuracy']:.3f} per video
 (majority vote) on {report['videos']} videos.
 {procedural}{extra}"""
 
