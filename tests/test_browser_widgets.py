@@ -148,6 +148,18 @@ def test_player_and_grid_play_in_jupyterlab(lab):
         player.locator(".ck-video-play").click()
         time.sleep(0.5)
         assert _frame(player) != 7 and player.get_attribute("data-playing") == "true"
+
+        # Keyboard, once the player has focus: space pauses, arrows step one frame.
+        canvas.click()
+        page.keyboard.press(" ")
+        assert player.get_attribute("data-playing") == "false"
+        stopped = _frame(player)
+        page.keyboard.press("ArrowRight")
+        assert _frame(player) == min(stopped + 1, T - 1)
+        page.keyboard.press("ArrowLeft")
+        assert _frame(player) == stopped if stopped < T - 1 else T - 2
+        page.keyboard.press(" ")
+        assert player.get_attribute("data-playing") == "true"
         page.screenshot(path=artifact("lab-after-controls.png"), full_page=True)
 
         # 4. The explorer: a button press in the browser re-renders in the kernel and the grid changes.
