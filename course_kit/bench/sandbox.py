@@ -62,6 +62,7 @@ def _mocogan_course(root: Path, n: int) -> tuple[Path, str]:
     source = REPO / "source" / "mocogan"
     if not source.exists():
         raise SystemExit("bench sandbox: source/mocogan does not exist here; use --assignment demo")
+    root.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
     shutil.copytree(source, root / "source" / "mocogan")
     nbgrader(root, "generate_assignment", "mocogan", "--force")
