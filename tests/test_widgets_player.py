@@ -111,6 +111,7 @@ def test_frame_period_respects_browser_limits():
     assert frame_period_ms(0.5) == 2000
 
 
+@pytest.mark.slow
 def test_payload_sizes_meet_the_targets():
     """A 32-frame 64x64 video under 200 KB, a 4x4 grid under 2 MB, fallbacks included."""
     player = VideoPlayer(smooth_video())
@@ -128,6 +129,7 @@ def test_payload_sizes_meet_the_targets():
     assert clean.payload_bytes()["total"] < 300_000
 
 
+@pytest.mark.slow
 def test_fallback_is_kept_within_budget_by_degrading():
     noise = np.random.default_rng(0).integers(0, 256, (32, 128, 128, 3), dtype=np.uint8)
     grid = VideoGrid([noise, noise[::-1], noise[:, ::-1], noise[:, :, ::-1]])
