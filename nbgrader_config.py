@@ -20,6 +20,10 @@ c.CourseKit.show_hidden_details = False
 # --- Grading ------------------------------------------------------------------
 # Seconds a cell may run before it is interrupted (an infinite loop costs its own test only).
 c.Execute.timeout = int(os.environ.get("COURSE_KIT_CELL_TIMEOUT", "30"))
+# On a busy machine a cell's last outputs can lag its reply by seconds: wait for them
+# instead of failing the whole notebook (nbgrader's default is 4 s, then an exception).
+c.Execute.iopub_timeout = 20
+c.Execute.raise_on_iopub_timeout = False
 # Kernel death, timeouts and floods of output are survived: see course_kit/course/execute.py.
 from course_kit.course.execute import grading_preprocessors  # noqa: E402
 

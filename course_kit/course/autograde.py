@@ -156,6 +156,15 @@ class GradingWorker:
         return json.loads(line)
 
 
+def _log_error(log: str) -> str:
+    """The informative part of an nbgrader log: the last exception line, else the last line."""
+    lines = [line.strip() for line in log.strip().splitlines() if line.strip()]
+    for line in reversed(lines):
+        if "Error" in line and not line.startswith("[") and len(line) < 500:
+            return line
+    return lines[-1] if lines else "no log"
+
+
 def _read_grades(course: Path, assignment: str, student: str, notebooks: list[str]) -> StudentResult:
     from nbgrader.api import Gradebook, MissingEntry
     result = StudentResult(student, "graded")
@@ -264,7 +273,7 @@ def autograde(root: str | Path | None, assignment: str, submissions: str | Path,
                 answer = worker.ask({"autograde": sub.student}, timeout=student_timeout)
                 try:
                     if not answer["success"]:
-                        raise NbgraderError(answer["log"].strip().splitlines()[-1:] or "no log")
+                        raise NbgraderError(_log_error(answer["log"]))
                     result = _read_grades(worker.course, assignment, sub.student, expected)
                     result.note = "; ".join(sub.notes)
                     with lock:

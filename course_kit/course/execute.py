@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.client import NotebookClient
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbformat import NotebookNode
@@ -100,7 +100,7 @@ class ResilientExecute(Execute):
                 probe = copy.deepcopy(self.nb.cells[index])
                 try:
                     self.execute_cell(probe, index, store_history=False)
-                except DeadKernelError:
+                except (DeadKernelError, CellTimeoutError):
                     replay.remove(index)
                     return start
                 if _timed_out(probe):
@@ -114,6 +114,11 @@ class ResilientExecute(Execute):
                     cell.outputs = list(cell.get("outputs", [])) + [_error(
                         DIED_ENAME, "the kernel died while running this cell (os._exit, a crash "
                         "or the memory limit); grading went on in a fresh kernel")]
+                    return index + 1
+                except CellTimeoutError:  # its output never finished arriving
+                    cell.outputs = list(cell.get("outputs", [])) + [_error(
+                        TIMEOUT_ENAME, "this cell's output did not finish in time; grading went "
+                        "on in a fresh kernel")]
                     return index + 1
                 if _timed_out(cell):
                     return index + 1
