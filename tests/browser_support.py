@@ -69,6 +69,11 @@ def jupyterlab(root: Path, timeout: float = 90):
            "JUPYTER_CONFIG_DIR": str(root / ".jupyter-config"),
            "JUPYTER_RUNTIME_DIR": str(root / ".jupyter-runtime"),
            "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    # No "get notified about Jupyter news?" toast over the page (and no request for the news).
+    labconfig = root / ".jupyter-config" / "labconfig"
+    labconfig.mkdir(parents=True, exist_ok=True)
+    (labconfig / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
     log = open(root / "jupyterlab.log", "w")
     args = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
             "--ip=127.0.0.1", "--ServerApp.token=", "--ServerApp.password=",
