@@ -414,8 +414,8 @@ an Inception-Score-like number, and the Frechet distance of its
 {c.features}-d penultimate features (`course-kit evaluate mocogan`).
 
 - Classes: {', '.join(c.class_names)} (class folders in sorted order).
-- Input: (N, 3, {c.n_frames}, {c.image_size}, {c.image_size}) in [-1, 1]: {c.n_frames} frames, every
-  {c.stride}th frame of a real video (what MoCoGAN trains on).
+- Input: (N, 3, {c.n_frames}, {c.image_size}, {c.image_size}) in [-1, 1]: {c.n_frames} frames with
+  frame stride {c.stride} from a real video (what MoCoGAN trains on).
 
 ## Data
 

@@ -166,7 +166,9 @@ def evaluate_mocogan(model: MoCoGAN | str, data: str | Path, classifier=None, pr
         raise ValueError(f"evaluate_mocogan: the model makes {model.config.image_size}px frames but "
                          f"the classifier expects {c.image_size}px")
     if real is None:
-        real = load_real_videos(data, c.holdout, c.split_seed, c.max_per_class, image_size=c.image_size)
+        # a real folder: the classifier's own split; procedural shapes: as many as the sample needs
+        per_class = max(8, n_videos) if str(data) == "shapes" else c.max_per_class
+        real = load_real_videos(data, c.holdout, c.split_seed, per_class, image_size=c.image_size)
     pool, _ = real_clips(real, real.train, n_videos, c.n_frames, c.stride, seed)
     held, held_labels = real_clips(real, real.held_out, n_videos, c.n_frames, c.stride, seed + 1)
     reference = classify(classifier, pool)[1]
