@@ -118,7 +118,13 @@ class MoCoGANExplorer(W.VBox):
         return [c], [m]
 
     def _generate_titles(self) -> list[str]:
-        return [f"content {c} \u00b7 motion {m}" for c, m in zip(*self.seeds())]
+        """Name what differs between cells; the fixed seed is in the controls above."""
+        contents, motions = self.seeds()
+        if self.mode.value == "vary_motion":
+            return [f"motion {m}" for m in motions]
+        if self.mode.value == "vary_content":
+            return [f"content {c}" for c in contents]
+        return [f"content {c} \u00b7 motion {m}" for c, m in zip(contents, motions)]
 
     def _columns(self) -> int:
         return 1 if self.mode.value == "single" else min(self.grid_size, 4)
