@@ -41,6 +41,14 @@ model = MoCoGAN(MoCoGANConfig(image_size=64, ngf=8, action_names=["wave", "bend"
 explorer = MoCoGANExplorer(model, n_frames=8, mode="vary_motion", grid_size=4)
 explorer"""
 
+SHOW_PLOTS = """
+from course_kit.widgets.plots import LossPlot, MotionCodePlot
+from IPython.display import display
+losses = LossPlot(min_interval=0)
+display(losses, MotionCodePlot(model.motion_codes([0, 1, 2], action="wave", n_frames=16)))
+for step in range(30):
+    losses.update(step, loss_G=1 + 1 / (step + 1), loss_D=0.7)"""
+
 CANVAS_SUM = "c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.reduce((a, b) => a + b, 0)"
 
 SQUARE_X = """(canvas) => {
@@ -63,7 +71,8 @@ def _frame(video):
 def lab(tmp_path_factory):
     chromium_path()  # skip early, before starting a server, when there is no browser
     root = tmp_path_factory.mktemp("lab")
-    write_notebook(root / "widgets.ipynb", [MAKE_VIDEO, SHOW_PLAYER, SHOW_GRID, REPORT, SHOW_EXPLORER])
+    write_notebook(root / "widgets.ipynb",
+                   [MAKE_VIDEO, SHOW_PLAYER, SHOW_GRID, REPORT, SHOW_EXPLORER, SHOW_PLOTS])
     with jupyterlab(root) as url:
         yield url, root
 
@@ -181,6 +190,23 @@ def test_player_and_grid_play_in_jupyterlab(lab):
         assert page.locator(".jp-Cell").nth(4).locator("input").first.input_value() != "0"
         assert first.evaluate(CANVAS_SUM) != before, "new content did not change the picture"
         page.locator(".jp-Cell").nth(4).screenshot(path=artifact("lab-explorer.png"))
+
+        # 5. The ipympl plots draw in the page (interactive canvases, not static images).
+        page.locator(".jp-Cell").nth(5).locator(".jp-InputArea-prompt").click()
+        page.keyboard.press("Shift+Enter")
+        figures = page.locator(".jp-Cell").nth(5).locator(".jupyter-matplotlib-figure")
+        page.wait_for_function("el => el.querySelectorAll('.jupyter-matplotlib-figure canvas').length >= 4",
+                               arg=page.locator(".jp-Cell").nth(5).element_handle(), timeout=60_000)
+        assert figures.count() == 2
+        page.wait_for_timeout(1500)
+        figures.nth(0).scroll_into_view_if_needed()
+        page.locator(".jp-Cell").nth(5).screenshot(path=artifact("lab-plots.png"))
+        for i, name in enumerate(("loss", "motion code")):
+            page.wait_for_function(f"el => ({CANVAS_SUM})(el) > 0",
+                                   arg=figures.nth(i).locator("canvas").first.element_handle(),
+                                   timeout=30_000)
+        figures.nth(1).scroll_into_view_if_needed()
+        page.locator(".jp-Cell").nth(5).screenshot(path=artifact("lab-plots.png"))
 
 
 def test_exported_html_animates_without_kernel_or_network(tmp_path):
