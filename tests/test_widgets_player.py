@@ -105,6 +105,13 @@ def test_apng_fallback_shows_every_frame_exactly_as_quantised():
         assert np.abs(shown - video[t]).mean() < 6, f"frame {t} differs"
 
 
+def test_fallback_follows_fps_changes():
+    player = VideoPlayer(smooth_video(T=4, size=16), fps=8)
+    assert Image.open(io.BytesIO(player.fallback_png()[0])).info["duration"] == 120
+    player.fps = 20
+    assert Image.open(io.BytesIO(player.fallback_png()[0])).info["duration"] == 50
+
+
 def test_frame_period_respects_browser_limits():
     assert frame_period_ms(8) == 120 and frame_period_ms(10) == 100
     assert frame_period_ms(100) == 20          # browsers slow down delays under 20 ms

@@ -123,6 +123,10 @@ class VideoWidget(anywidget.AnyWidget):
                                        f"got {value!r}")
         return value
 
+    @traitlets.observe("fps", "loop")
+    def _timing_changed(self, change):
+        self._fallback_cache = None   # the fallback's frame delays and looping follow these
+
     # -- content -----------------------------------------------------------------
     def _content_state(self, videos, titles, columns, scale) -> dict:
         """The synced traits that describe ``videos`` (encodes the sprite sheets)."""
