@@ -15,7 +15,7 @@ from course_kit.sandbox import SandboxUnavailable, require
 from course_kit.sandbox.command import SUBMISSION_MOUNT, Limits, Plan, bwrap_argv
 from course_kit.sandbox.config import configure, is_sandboxed, sandboxed_preprocessors
 from course_kit.sandbox.execute import NOTICE, SandboxedExecute
-from course_kit.sandbox.feedback import HIDDEN_PLACEHOLDER, REDACTED, scrub_notebook
+from course_kit.sandbox.feedback import HIDDEN_PLACEHOLDER, REDACTED, ScrubFeedback, scrub_notebook
 from course_kit.sandbox.kernel import SandboxKernelManager, python_paths
 
 REPO = Path(__file__).resolve().parents[1]
@@ -111,8 +111,11 @@ def test_configure_sandboxes_plain_nbgrader_and_the_kits_executor():
     assert is_sandboxed(c)
     c2 = Config()
     c2.Autograde.autograde_preprocessors = [ResilientExecute]
+    c2.GenerateFeedback.preprocessors = ["course_kit.course.feedback.HideHiddenTests"]
     configure(c2)
     assert is_sandboxed(c2)
+    # the scrub must see hidden blocks before anything strips them
+    assert c2.GenerateFeedback.preprocessors[0] is ScrubFeedback
 
 
 def test_repository_config_sandboxes_autograde():
@@ -147,6 +150,15 @@ def test_feedback_hides_hidden_tests_and_redacts_leaked_solution_lines():
     assert nb.cells[1].outputs[0].traceback == ["AssertionError: f is wrong"]
     lines = nb.cells[2].outputs[0].text.split("\n")
     assert lines[0] == REDACTED and "student's own line" in lines[1] and lines[2] == "ok"
+
+
+def test_feedback_redacts_hidden_tests_a_cell_printed_from_its_own_notebook_file():
+    nb, source = _feedback_nb()
+    dumped = nbformat.writes(nb)          # what `print(open('ps1.ipynb').read())` shows
+    nb.cells[2].outputs[0].text = dumped
+    scrub_notebook(nb, show_hidden_tests=False, source_nb=source)
+    assert "secret hidden check" not in nb.cells[2].outputs[0].text
+    assert REDACTED in nb.cells[2].outputs[0].text
 
 
 def test_feedback_may_show_hidden_tests_when_allowed():

@@ -95,7 +95,9 @@ def graded(tmp_path_factory):
     home.mkdir()
     secret_env, secret_home = secrets.token_hex(12), secrets.token_hex(12)
     (home / "secret.txt").write_text(secret_home)
-    env = {**os.environ, "HOME": str(home), "COURSE_KIT_TEST_SECRET": secret_env}
+    scratch = root / "tmp"   # the grader's TMPDIR: sandbox boxes go here, so leftovers are ours to see
+    scratch.mkdir()
+    env = {**os.environ, "HOME": str(home), "COURSE_KIT_TEST_SECRET": secret_env, "TMPDIR": str(scratch)}
     dc.make_course(course, course_config(), env=env)
     listener = Listener()
     try:
@@ -118,7 +120,7 @@ def graded(tmp_path_factory):
         dc.nbgrader(course, "generate_feedback", dc.ASSIGNMENT, env=env)
     finally:
         listener.close()
-    yield dict(course=course, home=home, env=env, before=before, scores=dc.scores(course),
+    yield dict(course=course, home=home, scratch=scratch, env=env, before=before, scores=dc.scores(course),
                listener=listener, secrets=[secret_env, secret_home], log=run.stdout + run.stderr)
 
 
@@ -171,8 +173,25 @@ def test_nothing_left_behind(graded):
     course = graded["course"]
     assert not list(course.rglob("pwned*"))
     assert not (course / "source" / dc.ASSIGNMENT / "pwned.txt").exists()
-    assert not glob.glob("/tmp/course-kit-sandbox-*")
+    assert not glob.glob(str(graded["scratch"] / "course-kit-sandbox-*"))
     assert (course / "gradebook.db").read_bytes()[:16] == b"SQLite format 3\x00"
+
+
+def _processes_running(argv: list[str]) -> list[int]:
+    found = []
+    for cmdline in glob.glob("/proc/[0-9]*/cmdline"):
+        try:
+            with open(cmdline, "rb") as f:
+                if f.read().split(b"\0")[:-1] == [a.encode() for a in argv]:
+                    found.append(int(cmdline.split("/")[2]))
+        except OSError:
+            continue
+    return found
+
+
+def test_no_process_outlives_its_grading(graded):
+    # the daemon case started `sleep 299.5` in its own session; grading ended minutes earlier
+    assert _processes_running(["sleep", "299.5"]) == []
 
 
 def test_output_flood_is_capped(graded):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import os
 import socket
+import tempfile
 import threading
 
 import nbformat
@@ -39,7 +40,10 @@ def course(tmp_path, monkeypatch):
     (work / "data.txt").write_text("released data")
     (tmp_path / "course" / "gradebook.db").write_text("instructor secret")
     monkeypatch.setenv("GRADER_TOKEN", "token-123")
-    return work
+    scratch = tempfile.mkdtemp(prefix="ck-test-")      # short: IPC socket paths live under it
+    monkeypatch.setattr(tempfile, "tempdir", scratch)   # sandbox boxes go here, so leftovers are ours
+    yield work
+    os.rmdir(scratch)                                    # fails if a box was left behind
 
 
 def test_student_code_sees_its_folder_but_no_secret_and_leaves_nothing(course):
@@ -55,7 +59,7 @@ def test_student_code_sees_its_folder_but_no_secret_and_leaves_nothing(course):
     assert out[3].strip() == "['data.txt', 'planted.txt']"
     assert out[4].strip() == "False 1"
     assert sorted(os.listdir(course)) == ["data.txt"]          # the write went to the throwaway copy
-    assert not glob.glob("/tmp/course-kit-sandbox-*")
+    assert not glob.glob(os.path.join(tempfile.gettempdir(), "course-kit-sandbox-*"))
 
 
 def test_no_network_not_even_loopback(course):

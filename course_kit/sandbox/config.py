@@ -57,8 +57,8 @@ def configure(c) -> None:
         if p.class_traits().get(KERNEL_MANAGER_TRAIT):
             c[p.__name__][KERNEL_MANAGER_TRAIT] = SandboxKernelManager
     feedback = [_cls(p) for p in (c.GenerateFeedback.get("preprocessors") or GenerateFeedback().preprocessors)]
-    if ScrubFeedback not in feedback:
-        c.GenerateFeedback.preprocessors = [*feedback, ScrubFeedback]
+    if ScrubFeedback not in feedback:   # first: later steps may strip the hidden blocks it reads
+        c.GenerateFeedback.preprocessors = [ScrubFeedback, *feedback]
 
 
 def kernel_managers(config) -> list[type]:

@@ -76,7 +76,7 @@ def scrub_notebook(nb, show_hidden_tests: bool = False, source_nb=None, min_line
     """
     secret = solution_lines(source_nb) if source_nb is not None else set()
     if not show_hidden_tests:
-        secret |= _hidden_lines(nb)
+        secret |= _hidden_lines(nb) | (_hidden_lines(source_nb) if source_nb is not None else set())
     secret = {s for s in secret - _student_lines(nb) if len(s) >= min_line}
     for cell in nb.cells:
         if cell.cell_type != "code":

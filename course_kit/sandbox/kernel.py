@@ -27,6 +27,7 @@ from .settings import Sandbox
 from .support import require
 
 KERNEL_LOG_TAIL = 4000
+MAX_BOX_PATH = 90   # + "/conn/kernel-NNNNN" stays under the 108-byte limit of a unix socket path
 
 
 def python_paths(executable: str) -> list[str]:
@@ -78,6 +79,9 @@ class SandboxKernelManager(AsyncKernelManager):
         workdir = os.path.abspath(kw.get("cwd") or os.getcwd())
         self._remove_box()
         self._box = Path(tempfile.mkdtemp(prefix="course-kit-sandbox-"))
+        if len(str(self._box)) > MAX_BOX_PATH:   # IPC socket paths must fit in 108 bytes
+            self._box.rmdir()
+            self._box = Path(tempfile.mkdtemp(prefix="course-kit-sandbox-", dir="/tmp"))
         conn = self._box / "conn"
         conn.mkdir()
         self.transport = "ipc"
