@@ -22,10 +22,11 @@ def test_payload_rows_report_each_technique():
 
 def test_explorer_latency_times_every_mode():
     lines = bench.explorer_latency(FakeMoCoGAN(size=64), repeats=2)
-    assert len(lines) == 5
+    assert len(lines) == 9
     assert all("target < 150" in line and ("OK" in line or "OVER" in line) for line in lines)
-    assert [line.split()[0] for line in lines] == ["single", "vary_motion", "vary_motion",
-                                                   "vary_content", "vary_content"]
+    assert [line.split()[0] for line in lines] == ["single"] * 3 + ["vary_motion"] * 3 + ["vary_content"] * 3
+    ahead = [line for line in lines if "seed + 1" in line or "button" in line]
+    assert all("model.generate    0.0" in line for line in ahead), ahead   # rendered ahead
 
 
 @pytest.mark.slow
@@ -34,4 +35,4 @@ def test_the_command_runs_end_to_end(capsys):
     assert main(["bench", "widgets", "--repeats", "1", "--data", "/nonexistent"]) == 0
     out = capsys.readouterr().out
     assert "MoCoGAN samples" in out and "explorer update latency" in out
-    assert out.count("target < 150") == 5
+    assert out.count("target < 150") == 9

@@ -26,9 +26,15 @@ class FakeMoCoGAN:
         return videos
 
 
+def Explorer(*args, **kwargs):
+    """The explorer without rendering ahead, so tests see exactly the calls a change makes."""
+    kwargs.setdefault("prefetch", False)
+    return MoCoGANExplorer(*args, **kwargs)
+
+
 def test_starts_with_one_video_of_the_given_seeds():
     model = FakeMoCoGAN()
-    explorer = MoCoGANExplorer(model, content_seed=3, motion_seed=5, n_frames=8)
+    explorer = Explorer(model, content_seed=3, motion_seed=5, n_frames=8)
     assert model.calls == [([3], [5], "wave", 8)]
     assert len(explorer.grid.videos) == 1 and explorer.grid.frame_count == 8
     assert explorer.grid.titles == ["content 3 \u00b7 motion 5"]
@@ -37,7 +43,7 @@ def test_starts_with_one_video_of_the_given_seeds():
 
 def test_each_control_regenerates_with_the_right_seeds():
     model = FakeMoCoGAN()
-    explorer = MoCoGANExplorer(model, grid_size=4)
+    explorer = Explorer(model, grid_size=4)
     explorer.content_seed.value = 11
     assert model.calls[-1] == ([11], [0], "wave", 16)
     explorer.motion_seed.value = 2
@@ -63,7 +69,7 @@ def test_each_control_regenerates_with_the_right_seeds():
 
 def test_seen_videos_come_from_the_cache():
     model = FakeMoCoGAN()
-    explorer = MoCoGANExplorer(model, mode="vary_motion", grid_size=4)
+    explorer = Explorer(model, mode="vary_motion", grid_size=4)
     assert model.calls[-1][:2] == ([0] * 4, [0, 1, 2, 3])
     explorer.motion_seed.value = 1          # stepping the seed: only motion 4 is new
     assert model.calls[-1][:2] == ([0], [4])
@@ -83,7 +89,7 @@ def test_seen_videos_come_from_the_cache():
 
 
 def test_new_seed_buttons_are_reproducible():
-    a, b = MoCoGANExplorer(FakeMoCoGAN(), seed=7), MoCoGANExplorer(FakeMoCoGAN(), seed=7)
+    a, b = Explorer(FakeMoCoGAN(), seed=7), Explorer(FakeMoCoGAN(), seed=7)
     for explorer in (a, b):
         explorer.new_content.click()
         explorer.new_motion.click()
@@ -95,14 +101,14 @@ def test_new_seed_buttons_are_reproducible():
 
 def test_unconditional_model_hides_the_action_menu():
     model = FakeMoCoGAN(actions=())
-    explorer = MoCoGANExplorer(model)
+    explorer = Explorer(model)
     assert explorer.action.layout.display == "none"
     assert model.calls[-1][2] is None
 
 
 def test_a_failing_model_shows_its_error_and_the_explorer_survives():
     model = FakeMoCoGAN()
-    explorer = MoCoGANExplorer(model)
+    explorer = Explorer(model)
     shown = explorer.grid.videos[0].copy()
 
     def broken(*args, **kwargs):
@@ -119,17 +125,17 @@ def test_a_failing_model_shows_its_error_and_the_explorer_survives():
 
 def test_wrong_model_or_arguments_are_refused_clearly():
     with pytest.raises(TypeError, match="lacks generate"):
-        MoCoGANExplorer(type("M", (), {"actions": []})())
+        Explorer(type("M", (), {"actions": []})())
     with pytest.raises(ValueError, match="`mode` must be one of"):
-        MoCoGANExplorer(FakeMoCoGAN(), mode="grid")
+        Explorer(FakeMoCoGAN(), mode="grid")
     with pytest.raises(ValueError, match="`action` must be one of"):
-        MoCoGANExplorer(FakeMoCoGAN(), action="jump")
+        Explorer(FakeMoCoGAN(), action="jump")
     with pytest.raises(ValueError, match="`grid_size`"):
-        MoCoGANExplorer(FakeMoCoGAN(), grid_size=1)
+        Explorer(FakeMoCoGAN(), grid_size=1)
 
 
 def test_mimebundle_carries_the_grid_fallback():
-    explorer = MoCoGANExplorer(FakeMoCoGAN(), mode="vary_motion")
+    explorer = Explorer(FakeMoCoGAN(), mode="vary_motion")
     data, metadata = explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in data and "image/png" in data
     assert data["text/plain"].startswith("MoCoGANExplorer(mode='vary_motion'")
@@ -139,10 +145,39 @@ def test_works_with_the_real_mocogan_class():
     from course_kit.mocogan import MoCoGAN, MoCoGANConfig
     torch.manual_seed(0)
     model = MoCoGAN(MoCoGANConfig(image_size=64, ngf=8, action_names=["wave", "bend"]))
-    explorer = MoCoGANExplorer(model, n_frames=4, mode="vary_motion", grid_size=2)
+    explorer = Explorer(model, n_frames=4, mode="vary_motion", grid_size=2)
     assert len(explorer.grid.videos) == 2 and explorer.grid.videos[0].shape == (4, 64, 64, 3)
     explorer.action.value = "bend"
     assert explorer.error is None and explorer.grid.frame_count == 4
     # Same content seed in both cells: the first frames differ only through motion.
     again = model.generate([0, 0], [0, 1], action="bend", n_frames=4).numpy()
     np.testing.assert_array_equal(explorer.grid.videos[1], again[1])
+
+
+def test_buttons_and_seed_steps_are_rendered_ahead():
+    model = FakeMoCoGAN()
+    explorer = MoCoGANExplorer(model, mode="vary_motion", grid_size=4, seed=3)
+    assert explorer.wait_prefetch(30)
+    assert explorer.prefetch_keys() == []
+    explorer.new_content.click()                 # its videos were rendered ahead
+    assert explorer.last_model_seconds == 0.0 and explorer.error is None
+    assert explorer.grid.titles == ["motion 0", "motion 1", "motion 2", "motion 3"]
+    assert explorer.wait_prefetch(30)
+    explorer.motion_seed.value += 1              # seed + 1: ready too
+    assert explorer.last_model_seconds == 0.0
+    assert explorer.wait_prefetch(30)
+    explorer.new_motion.click()
+    assert explorer.last_model_seconds == 0.0
+    explorer.content_seed.value = 12345          # a typed seed nobody could guess is rendered now
+    assert explorer.last_model_seconds > 0.0
+    reference = Explorer(FakeMoCoGAN(), mode="vary_motion", grid_size=4, seed=3)
+    reference.new_content.click()                # the same seeds as without rendering ahead
+    first_content = reference.content_seed.value
+    explorer_again = MoCoGANExplorer(FakeMoCoGAN(), mode="vary_motion", grid_size=4, seed=3)
+    explorer_again.new_content.click()
+    assert explorer_again.content_seed.value == first_content
+    for e in (explorer, explorer_again):
+        thread = e._prefetch._thread
+        e.close()
+        thread.join(5)
+        assert not thread.is_alive()
