@@ -48,6 +48,17 @@ class ResilientExecute(Execute):
                                   klass="jupyter_client.manager.AsyncKernelManager",
                                   help="kernel manager of grading kernels").tag(config=True)
 
+    setup_timeout = Integer(180, help="seconds allowed to locked, ungraded cells (the setup "
+                            "cell imports torch: slow on a busy machine, and not student code)"
+                            ).tag(config=True)
+
+    def _get_timeout(self, cell):
+        timeout = super()._get_timeout(cell)
+        meta = (cell or {}).get("metadata", {}).get("nbgrader", {})
+        if timeout and meta.get("locked") and not meta.get("grade") and not meta.get("solution"):
+            return max(timeout, self.setup_timeout)
+        return timeout
+
     # --- output cap -------------------------------------------------------------
     def output(self, outs, msg, display_id, cell_index):
         used = self._chars_used.get(cell_index, 0)
