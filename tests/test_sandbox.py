@@ -191,3 +191,17 @@ def test_output_cap_drops_text_but_never_errors_or_stderr():
     notice = NOTICE.format(mb=0.001)[:20]
     assert kinds == [("stream", "stdout", "x" * 20), ("stream", "stdout", notice),
                      ("stream", "stderr", notice), ("error", None, "")]
+
+
+def test_symlinks_in_the_submitted_folder_are_found(tmp_path):
+    from course_kit.sandbox.kernel import submitted_links
+    sub = tmp_path / "submitted" / "bob" / "ps1"
+    sub.mkdir(parents=True)
+    (sub / "ps1.ipynb").write_text("{}")
+    work = tmp_path / "autograded" / "bob" / "ps1"
+    work.mkdir(parents=True)
+    assert submitted_links(str(work)) == []
+    (sub / "data").mkdir()
+    (sub / "data" / "x.json").symlink_to(tmp_path / "gradebook.db")
+    assert submitted_links(str(work)) == ["data/x.json"]
+    assert submitted_links(str(tmp_path / "elsewhere")) == []

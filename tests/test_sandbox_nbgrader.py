@@ -54,3 +54,14 @@ def test_plain_nbgrader_is_sandboxed_grades_alike_and_refuses_without_bwrap(tmp_
     dc.nbgrader(course, "autograde", dc.ASSIGNMENT, "--student", "late", "--force",
                 "--Sandbox.allow_unsandboxed=True")
     assert dc.scores(course)["late"] == full
+
+
+def test_submission_with_a_symlink_to_source_is_refused_not_leaked(tmp_path):
+    course = dc.make_course(tmp_path)
+    folder = dc.submit(course, "linker", dc.CORRECT)
+    (folder / "notes.txt").symlink_to(course / "source" / dc.ASSIGNMENT / f"{dc.ASSIGNMENT}.ipynb")
+    run = dc.nbgrader(course, "autograde", dc.ASSIGNMENT, check=False)
+    assert run.returncode != 0 and "symbolic links (notes.txt)" in run.stdout + run.stderr
+    graded = course / "autograded" / "linker" / dc.ASSIGNMENT
+    assert not graded.exists() or not any(dc.SOLUTION_MARKER in p.read_text(errors="replace")
+                                          for p in graded.rglob("*") if p.is_file())

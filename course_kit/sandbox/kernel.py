@@ -60,6 +60,30 @@ def fresh_uid() -> int:
             return uid
 
 
+def submitted_links(workdir: str) -> list[str]:
+    """Symbolic links in the submitted folder that nbgrader graded into ``workdir``.
+
+    nbgrader copies a submission's files into ``autograded/`` *following* links,
+    outside any sandbox: a link to ``source/`` would put the solutions into the
+    student's own grading folder. Only nbgrader's default layout
+    (``<course>/autograded/<student>/<assignment>``) is recognised.
+    """
+    work = Path(workdir)
+    if len(work.parts) < 4 or work.parts[-3] != "autograded":
+        return []
+    submitted = work.parents[2] / "submitted" / work.parts[-2] / work.parts[-1]
+    found = []
+    for dirpath, dirnames, filenames in os.walk(submitted):
+        for name in dirnames + filenames:
+            if os.path.islink(os.path.join(dirpath, name)):
+                found.append(os.path.relpath(os.path.join(dirpath, name), submitted))
+    return sorted(found)
+
+
+class SubmissionRejected(RuntimeError):
+    """A submission that cannot be graded safely (it is not run at all)."""
+
+
 class SandboxKernelManager(AsyncKernelManager):
     """AsyncKernelManager whose kernels run in bubblewrap with no network and capped resources."""
 
@@ -77,6 +101,12 @@ class SandboxKernelManager(AsyncKernelManager):
             return await super()._async_pre_start_kernel(**kw)
 
         workdir = os.path.abspath(kw.get("cwd") or os.getcwd())
+        links = submitted_links(workdir)
+        if links:
+            raise SubmissionRejected(
+                f"Not grading {workdir}: its submitted folder contains symbolic links ({', '.join(links)}); "
+                "nbgrader copies what they point to, which may be instructor-only files. "
+                "Replace them with the files themselves and grade again.")
         self._remove_box()
         self._box = Path(tempfile.mkdtemp(prefix="course-kit-sandbox-"))
         if len(str(self._box)) > MAX_BOX_PATH:   # IPC socket paths must fit in 108 bytes
