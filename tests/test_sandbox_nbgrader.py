@@ -65,3 +65,28 @@ def test_submission_with_a_symlink_to_source_is_refused_not_leaked(tmp_path):
     graded = course / "autograded" / "linker" / dc.ASSIGNMENT
     assert not graded.exists() or not any(dc.SOLUTION_MARKER in p.read_text(errors="replace")
                                           for p in graded.rglob("*") if p.is_file())
+
+
+def test_formgrader_code_path_is_sandboxed(tmp_path, monkeypatch):
+    """What the formgrader does on "autograde": reload nbgrader_config.py, then NbGraderAPI.autograde."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.apps.baseapp import NbGrader
+    from nbgrader.coursedir import CourseDirectory
+
+    from course_kit.sandbox.config import is_sandboxed
+
+    course = dc.make_course(tmp_path)
+    code = (HOSTILE / "read_secrets.py").read_text().replace("@COURSE@", str(course))
+    dc.submit(course, "web", dc.CORRECT, [("add", code.replace("@HOME@", "/root").replace("@PORT@", "1"))])
+    monkeypatch.chdir(course)
+    app = NbGrader()
+    app.load_config_file()
+    assert is_sandboxed(app.config)
+    coursedir = CourseDirectory(parent=app)
+    api = NbGraderAPI(coursedir, parent=app)
+    result = api.autograde(dc.ASSIGNMENT, "web", force=True, create=True)
+    assert result["success"], result
+    assert dc.scores(course)["web"] == {k: float(v) for k, v in dc.POINTS.items()}
+    nb = nbformat.read(course / "autograded" / "web" / dc.ASSIGNMENT / f"{dc.ASSIGNMENT}.ipynb", as_version=4)
+    outputs = str([c.get("outputs") for c in nb.cells])
+    assert "READ " not in outputs and f"blocked {course}/gradebook.db" in outputs
