@@ -19,9 +19,11 @@ took (``course-kit bench widgets`` measures it).
 
 from __future__ import annotations
 
+import atexit
 import html
 import threading
 import time
+import weakref
 from collections import OrderedDict
 
 import ipywidgets as W
@@ -262,6 +264,15 @@ class MoCoGANExplorer(W.VBox):
                 f"motion_seed={self.motion_seed.value}, n_frames={self.n_frames.value})")
 
 
+_LIVE_PREFETCHERS: "weakref.WeakSet[_Prefetcher]" = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_prefetchers() -> None:
+    for prefetcher in list(_LIVE_PREFETCHERS):
+        prefetcher.stop()
+
+
 class _Prefetcher:
     """Renders, on a background thread, the videos the next control change will probably need.
 
@@ -281,6 +292,7 @@ class _Prefetcher:
         self._thread = threading.Thread(target=self._run, name="MoCoGANExplorer-prefetch",
                                         daemon=True)
         self._thread.start()
+        _LIVE_PREFETCHERS.add(self)
 
     def want(self, keys: list[tuple]) -> None:
         with self._wake:
@@ -289,10 +301,15 @@ class _Prefetcher:
                 self.idle.clear()
             self._wake.notify()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 30) -> None:
+        """Stop after the video being rendered, and wait for that (a thread killed inside
+        torch at interpreter exit aborts the process)."""
         with self._wake:
             self._stopped = True
+            self._wanted = []
             self._wake.notify()
+        if threading.current_thread() is not self._thread:
+            self._thread.join(timeout)
 
     def _run(self) -> None:
         while True:
