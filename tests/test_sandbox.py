@@ -205,3 +205,12 @@ def test_symlinks_in_the_submitted_folder_are_found(tmp_path):
     (sub / "data" / "x.json").symlink_to(tmp_path / "gradebook.db")
     assert submitted_links(str(work)) == ["data/x.json"]
     assert submitted_links(str(tmp_path / "elsewhere")) == []
+
+
+def test_readonly_paths_that_contain_the_course_are_refused(tmp_path):
+    km = SandboxKernelManager()
+    km.sandbox.readonly_paths = [str(tmp_path)]
+    with pytest.raises(ValueError, match="Sandbox.readonly_paths: .* contains the folder being graded"):
+        km._readonly_paths("/usr/bin/python3", str(tmp_path / "autograded" / "a" / "ps1"))
+    km.sandbox.readonly_paths = [str(tmp_path / "data")]
+    assert str(tmp_path / "data") in km._readonly_paths("/usr/bin/python3", str(tmp_path / "course" / "x"))

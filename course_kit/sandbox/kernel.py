@@ -94,7 +94,7 @@ class SandboxKernelManager(AsyncKernelManager):
         self._log_file = None
         self.sandboxed = False
 
-    async def _async_pre_start_kernel(self, **kw):  # noqa: C901 (one linear recipe)
+    async def _async_pre_start_kernel(self, **kw):
         support = require(self.sandbox.bwrap, self.sandbox.allow_unsandboxed)
         if not support.ok:
             self.log.warning("GRADING WITHOUT A SANDBOX (Sandbox.allow_unsandboxed=True): %s", support.reason)
@@ -107,6 +107,33 @@ class SandboxKernelManager(AsyncKernelManager):
                 f"Not grading {workdir}: its submitted folder contains symbolic links ({', '.join(links)}); "
                 "nbgrader copies what they point to, which may be instructor-only files. "
                 "Replace them with the files themselves and grade again.")
+        conn = self._make_box()
+        uid = fresh_uid() if support.mode == "root" else os.getuid()
+
+        cmd, kw = await super()._async_pre_start_kernel(**kw)   # writes the connection file
+        # A signal to the process group would hit bwrap itself; ask the kernel over its control channel.
+        self.kernel_spec.interrupt_mode = "message"
+        if support.mode == "root":
+            for p in (conn, Path(self.connection_file)):
+                os.chown(p, uid, uid)
+
+        s = self.sandbox
+        plan = Plan(
+            bwrap=support.bwrap, mode=support.mode, kernel_cmd=cmd, workdir=workdir,
+            conn_dir=str(conn), readonly=self._readonly_paths(cmd[0], workdir),
+            env=self._kernel_env(kw.get("env") or {}, cmd[0]),
+            limits=Limits(s.memory_mb, s.cpu_seconds, s.max_processes, s.max_file_mb, s.scratch_mb),
+            uid=uid, gpu_devices=sorted(glob("/dev/nvidia*")) if s.gpu else [])
+        self._log_file = open(self._box / "kernel.log", "wb")
+        kw.update(cwd=str(self._box), env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+                  stdout=self._log_file, stderr=self._log_file)
+        self.sandboxed = True
+        argv = bwrap_argv(plan)
+        self.log.debug("sandboxed kernel: %s", argv)
+        return argv, kw
+
+    def _make_box(self) -> Path:
+        """A private host folder for this kernel: connection file, IPC sockets, the kernel's own log."""
         self._remove_box()
         self._box = Path(tempfile.mkdtemp(prefix="course-kit-sandbox-"))
         if len(str(self._box)) > MAX_BOX_PATH:   # IPC socket paths must fit in 108 bytes
@@ -117,38 +144,22 @@ class SandboxKernelManager(AsyncKernelManager):
         self.transport = "ipc"
         self.connection_file = str(conn / "kernel.json")
         self.ip = str(conn / "kernel")
-        uid = fresh_uid() if support.mode == "root" else os.getuid()
+        return conn
 
-        cmd, kw = await super()._async_pre_start_kernel(**kw)   # writes the connection file
-        # A signal to the process group would hit bwrap itself; ask the kernel over its control channel.
-        self.kernel_spec.interrupt_mode = "message"
-        if support.mode == "root":
-            for p in (conn, Path(self.connection_file)):
-                os.chown(p, uid, uid)
-
+    def _readonly_paths(self, executable: str, workdir: str) -> list[str]:
+        """The environment and ``readonly_paths``, minus anything that contains the course."""
         readonly = []
-        for path in [*python_paths(cmd[0]), *self.sandbox.readonly_paths]:
-            path = os.path.abspath(path)
+        for path in python_paths(executable):
+            if _under(workdir, path):   # e.g. the course folder on sys.path when nbgrader runs there
+                self.log.debug("sandbox: not mounting %s (it contains the course being graded)", path)
+            else:
+                readonly.append(path)
+        for path in map(os.path.abspath, self.sandbox.readonly_paths):
             if _under(workdir, path):
-                if path in self.sandbox.readonly_paths:
-                    raise ValueError(f"Sandbox.readonly_paths: {path!r} contains the folder being graded "
-                                     f"({workdir}) and so the whole course; give a narrower path")
-                self.log.warning("sandbox: not mounting %s (it contains the course being graded)", path)
-                continue
+                raise ValueError(f"Sandbox.readonly_paths: {path!r} contains the folder being graded "
+                                 f"({workdir}) and so the whole course; give a narrower path")
             readonly.append(path)
-
-        s = self.sandbox
-        plan = Plan(
-            bwrap=support.bwrap, mode=support.mode, kernel_cmd=cmd, workdir=workdir,
-            conn_dir=str(conn), readonly=readonly, env=self._kernel_env(kw.get("env") or {}, cmd[0]),
-            limits=Limits(s.memory_mb, s.cpu_seconds, s.max_processes, s.max_file_mb, s.scratch_mb),
-            uid=uid, gpu_devices=sorted(glob("/dev/nvidia*")) if s.gpu else [])
-        self._log_file = open(self._box / "kernel.log", "wb")
-        kw.update(cwd=str(self._box), env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
-                  stdout=self._log_file, stderr=self._log_file)
-        self.sandboxed = True
-        self.log.debug("sandboxed kernel: %s", bwrap_argv(plan))
-        return bwrap_argv(plan), kw
+        return readonly
 
     pre_start_kernel = _async_pre_start_kernel
 
@@ -178,8 +189,9 @@ class SandboxKernelManager(AsyncKernelManager):
         if restart or self._box is None:
             return
         tail = self.kernel_log().strip()
-        if tail:
-            self.log.debug("sandboxed kernel wrote:\n%s", tail)
+        if tail:   # bwrap's own errors and a kernel that could not start are worth seeing
+            failed = "bwrap:" in tail or "Traceback" in tail
+            (self.log.warning if failed else self.log.debug)("sandboxed kernel wrote:\n%s", tail)
         self._remove_box()
 
     cleanup_resources = _async_cleanup_resources   # AsyncKernelManager binds the base function by name
