@@ -14,7 +14,10 @@ The model is duck-typed; anything with these members works:
 
 Each control change renders the videos not seen before (the last 64 are
 cached) and re-sends the grid; ``last_update_seconds`` holds how long that
-took (``course-kit bench widgets`` measures it).
+took (``course-kit bench widgets`` measures it). While a video plays, a
+background thread renders what the buttons and a seed step by one will show
+next, so those changes cost only encoding and sending (``prefetch=False``
+turns it off; ``close()`` stops it).
 """
 
 from __future__ import annotations
