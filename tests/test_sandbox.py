@@ -214,3 +214,19 @@ def test_readonly_paths_that_contain_the_course_are_refused(tmp_path):
         km._readonly_paths("/usr/bin/python3", str(tmp_path / "autograded" / "a" / "ps1"))
     km.sandbox.readonly_paths = [str(tmp_path / "data")]
     assert str(tmp_path / "data") in km._readonly_paths("/usr/bin/python3", str(tmp_path / "course" / "x"))
+
+
+def test_boxes_of_killed_graders_are_swept(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from course_kit.sandbox.kernel import _process_identity, sweep_stale_boxes
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    (tmp_path / "course-kit-sandbox-dead").mkdir()
+    (tmp_path / "course-kit-sandbox-dead" / "owner").write_text(f"{dead} 1")
+    (tmp_path / "course-kit-sandbox-live").mkdir()
+    (tmp_path / "course-kit-sandbox-live" / "owner").write_text(_process_identity(os.getpid()))
+    (tmp_path / "course-kit-sandbox-other").mkdir()      # no owner file: not touched
+    assert sweep_stale_boxes(tmp_path) == [tmp_path / "course-kit-sandbox-dead"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["course-kit-sandbox-live", "course-kit-sandbox-other"]

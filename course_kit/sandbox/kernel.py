@@ -27,6 +27,7 @@ from .settings import Sandbox
 from .support import require
 
 KERNEL_LOG_TAIL = 4000
+BOX_PREFIX = "course-kit-sandbox-"
 MAX_BOX_PATH = 90   # + "/conn/kernel-NNNNN" stays under the 108-byte limit of a unix socket path
 
 
@@ -78,6 +79,30 @@ def submitted_links(workdir: str) -> list[str]:
             if os.path.islink(os.path.join(dirpath, name)):
                 found.append(os.path.relpath(os.path.join(dirpath, name), submitted))
     return sorted(found)
+
+
+def _process_identity(pid: int) -> str | None:
+    """``"pid starttime"`` of a live process (None when gone): survives pid reuse."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f"{pid} {f.read().rsplit(')', 1)[1].split()[19]}"
+    except (OSError, IndexError):
+        return None
+
+
+def sweep_stale_boxes(parent: Path) -> list[Path]:
+    """Remove boxes left by graders that were killed before they could clean up (SIGKILL, crash)."""
+    removed = []
+    for box in parent.glob(f"{BOX_PREFIX}*"):
+        try:
+            owner = (box / "owner").read_text().strip()
+        except OSError:
+            continue          # not ours, or still being created
+        pid = int(owner.split()[0]) if owner.split()[0].isdigit() else 0
+        if _process_identity(pid) != owner:
+            shutil.rmtree(box, ignore_errors=True)
+            removed.append(box)
+    return removed
 
 
 class SubmissionRejected(RuntimeError):
@@ -135,10 +160,12 @@ class SandboxKernelManager(AsyncKernelManager):
     def _make_box(self) -> Path:
         """A private host folder for this kernel: connection file, IPC sockets, the kernel's own log."""
         self._remove_box()
-        self._box = Path(tempfile.mkdtemp(prefix="course-kit-sandbox-"))
+        self._box = Path(tempfile.mkdtemp(prefix=BOX_PREFIX))
         if len(str(self._box)) > MAX_BOX_PATH:   # IPC socket paths must fit in 108 bytes
             self._box.rmdir()
-            self._box = Path(tempfile.mkdtemp(prefix="course-kit-sandbox-", dir="/tmp"))
+            self._box = Path(tempfile.mkdtemp(prefix=BOX_PREFIX, dir="/tmp"))
+        (self._box / "owner").write_text(_process_identity(os.getpid()) or "")
+        sweep_stale_boxes(self._box.parent)
         conn = self._box / "conn"
         conn.mkdir()
         self.transport = "ipc"
