@@ -16,11 +16,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory, monkeypatch_module):
-    # Small limits keep CI fast: an infinite loop costs 8 s, the memory bomb stops at 3 GB.
+    # Small limits keep CI fast: an infinite loop costs 15 s, the memory bomb stops at 3 GB.
     monkeypatch_module.setenv("COURSE_KIT_KERNEL_MEMORY_MB", "3072")
     tmp = tmp_path_factory.mktemp("corpus")
     zip_path = corpus.write_zip(corpus.write_corpus(tmp / "lms"), tmp / "submissions.zip")
-    return autograde(ROOT, "mocogan", zip_path, out=tmp / "graded", jobs=2, cell_timeout=8,
+    return autograde(ROOT, "mocogan", zip_path, out=tmp / "graded", jobs=2, cell_timeout=15,
                      progress=False)
 
 
