@@ -57,10 +57,11 @@ def _timed(fn):
 
 
 def _model(name: str):
-    """(model, description): the shipped model, else the same architecture untrained."""
+    """(model, description): a shipped model or a training checkpoint (file or run folder),
+    else the same architecture untrained."""
     try:
-        from .. import load_pretrained
-        return load_pretrained(name, device="cpu").eval(), f"pretrained {name!r}"
+        from ..mocogan.model import load_mocogan
+        return load_mocogan(name, device="cpu").eval(), f"{name!r}"
     except Exception as error:  # not shipped yet / not installed
         from ..mocogan import MoCoGAN, MoCoGANConfig
         torch.manual_seed(0)
@@ -164,7 +165,8 @@ def main(argv: list[str]) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=9, help="control changes timed per mode")
     parser.add_argument("--model", default="weizmann-actions",
-                        help="shipped model for the explorer (default: weizmann-actions)")
+                        help="shipped model name or training checkpoint for the explorer "
+                             "(default: weizmann-actions)")
     default_data = Path.cwd().parent / "shared" / "data" / "weizmann-actions-64"
     parser.add_argument("--data", type=Path, default=default_data if default_data.is_dir() else None,
                         help="folder of Weizmann strip files for a real-video row (optional)")

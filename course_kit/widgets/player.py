@@ -34,10 +34,13 @@ from .colab import enable_custom_widgets
 from .encode import CODECS, encode_apng, encode_sprite, sprite_layout
 from .video import as_video
 
-__all__ = ["VideoPlayer", "default_scale", "FALLBACK_BUDGET"]
+__all__ = ["VideoPlayer", "default_scale", "FALLBACK_BUDGET", "DISPLAY_BUDGET"]
 
 _HERE = Path(__file__).parent
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
+#: Largest display (widget state + fallback) we aim for; the fallback gets what the
+#: widget leaves of it, never more than FALLBACK_BUDGET.
+DISPLAY_BUDGET = 2_000_000
 #: Largest kernel-less fallback (bytes of base64 text in the notebook) per display.
 #: The fallback starts at 128 colours (GIF-like quality at 2/3 of the bytes of 255);
 #: past the budget it drops to 48 colours, then to a still of the first frame.
@@ -153,13 +156,15 @@ class VideoWidget(anywidget.AnyWidget):
 
     # -- kernel-less fallback and sizes ----------------------------------------------
     def fallback_png(self) -> tuple[bytes, bool]:
-        """(APNG bytes, animated?) shown where widgets cannot run; see FALLBACK_BUDGET."""
+        """(APNG bytes, animated?) shown where widgets cannot run; see DISPLAY_BUDGET."""
         if self._fallback_cache is None:
             frames = self._fallback_frames()
+            widget = sum(len(sprite) for sprite in self.sprites) + 20_000  # + JSON and front end
+            budget = max(100_000, min(FALLBACK_BUDGET, DISPLAY_BUDGET - widget))
             data, animated = None, True
             for colors in (128, 48):
                 data = encode_apng(frames, fps=self.fps, loop=self.loop, colors=colors)
-                if len(data) * 4 / 3 <= FALLBACK_BUDGET:
+                if len(data) * 4 / 3 <= budget:
                     break
             else:
                 data, animated = encode_apng(frames[:1], colors=255), False
