@@ -121,7 +121,7 @@ def test_evaluate_reports_model_and_real_reference(shapes_real, tiny_classifier,
     result = evaluate_mocogan(tiny_mocogan, "shapes", classifier=model_c, n_videos=8,
                               progress=False, real=shapes_real)
     real, fake = result["real"], result["model"]
-    assert set(real) == set(fake) == {"acd", "content_found", "motion_control_score",
+    assert set(real) == set(fake) == {"acd", "content_found", "content_area", "motion_control_score",
                                       "inception_score", "frechet_distance", "direction_correct"}
     # real shape videos: constant colours, correct directions by construction
     assert real["acd"] == pytest.approx(0, abs=1e-9) and real["direction_correct"] == 1.0

@@ -23,6 +23,7 @@ def test_acd_of_constant_colour_objects_is_zero():
     result = M.average_content_distance(videos)
     assert result["acd"] == pytest.approx(0.0, abs=1e-9)
     assert result["videos_with_content"] == 1.0
+    assert 0 < result["content_area"] < 0.1  # one small shape per frame
 
 
 def test_acd_of_a_colour_ramp_matches_the_closed_form():

@@ -130,6 +130,7 @@ def score(videos: np.ndarray, requested: np.ndarray | None, classifier: VideoCla
     probs, feats = classify(classifier, videos)
     acd = metrics.average_content_distance(videos, profile.content)
     row = dict(acd=acd["acd"], content_found=acd["videos_with_content"],
+               content_area=acd["content_area"],
                motion_control_score=(metrics.motion_control_score(probs, requested)
                                      if requested is not None else None),
                inception_score=metrics.inception_score(probs),
@@ -193,6 +194,7 @@ ROWS = [  # key, label, format, better
     ("inception_score", "Inception-like score", "{:.3f}", "higher"),
     ("frechet_distance", "Frechet distance (classifier)", "{:.2f}", "lower"),
     ("content_found", "videos with content found", "{:.3f}", ""),
+    ("content_area", "fraction of pixels taken as content", "{:.3f}", ""),
 ]
 
 

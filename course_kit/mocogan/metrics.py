@@ -83,17 +83,20 @@ def content_distance(colours: np.ndarray) -> float:
 
 def average_content_distance(videos, content: str = "bright", threshold: float | None = None,
                              min_pixels: int = 4) -> dict:
-    """ACD over videos (N, T, H, W, 3) uint8 -> {"acd", "videos_with_content"}.
+    """ACD over videos (N, T, H, W, 3) uint8 -> {"acd", "videos_with_content", "content_area"}.
 
     Frames with fewer than ``min_pixels`` content pixels have no colour and
     are skipped; videos with fewer than two such frames are left out (and
-    counted). ``acd`` is NaN when no video has content.
+    counted). ``acd`` is NaN when no video has content. ``content_area`` is
+    the mean fraction of pixels taken as content: a generator that fills the
+    frame, or does not move, can score a low ACD, and this shows it.
     """
     masks = content_masks(videos, content, threshold)
     per_video = np.array([content_distance(c) for c in frame_colours(videos, masks, min_pixels)])
     ok = ~np.isnan(per_video)
     return dict(acd=float(per_video[ok].mean()) if ok.any() else float("nan"),
-                videos_with_content=float(ok.mean()) if len(ok) else 0.0)
+                videos_with_content=float(ok.mean()) if len(ok) else 0.0,
+                content_area=float(masks.mean()) if masks.size else 0.0)
 
 
 def motion_control_score(probabilities, requested) -> float:
