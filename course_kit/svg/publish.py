@@ -38,13 +38,21 @@ def model_card(name: str, run: str | Path, table_md: str, recipe: str, hardware:
     s = training_summary(run)
     tc = s["train_config"]
     params = sum(p.numel() for p in model.parameters())
+    if model.stochastic:
+        title = f"# {name}: SVG with a learned prior on the kit's pushing world"
+        what = ("Stochastic video prediction (Denton & Fergus, \"Stochastic Video Generation with a Learned "
+                "Prior\", ICML 2018)")
+        sampling = "each call samples a different future"
+    else:
+        title = f"# {name}: the deterministic baseline for svg-push"
+        what = "The SVG network of svg-push without its latent (z_dim = 0): the deterministic baseline"
+        sampling = "every call gives the same future"
     lines = [
-        f"# {name}: SVG with a learned prior on the kit's pushing world",
+        title,
         "",
-        "Stochastic video prediction (Denton & Fergus, \"Stochastic Video Generation with a Learned Prior\", "
-        "ICML 2018), conditioned on robot actions and end-effector positions as in the course's BAIR lab. "
+        f"{what}, conditioned on robot actions and end-effector positions as in the course's BAIR lab. "
         f"From {cfg.n_past} context frames (64x64 RGB) and the 7-d condition of every frame it predicts the "
-        f"next {cfg.n_future} frames; each call samples a different future.",
+        f"next {cfg.n_future} frames; {sampling}.",
         "",
         "```python",
         "import course_kit",
