@@ -16,7 +16,7 @@ torch.set_num_threads(1)
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 CLASSIFIERS = {"weizmann-classifier": ["0", "1", "3", "4"], "shapes-classifier": ["0", "1"]}
 # the least held-out accuracy each shipped card may document (issue 3 asks 0.95 of the Weizmann one)
-MIN_DOCUMENTED = {"weizmann-classifier": 0.93, "shapes-classifier": 0.95}
+MIN_DOCUMENTED = {"weizmann-classifier": 0.95, "shapes-classifier": 0.95}
 
 
 def documented(name: str, what: str) -> float:

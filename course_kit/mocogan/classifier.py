@@ -75,7 +75,7 @@ class ClassifierConfig:
 
 # Presets of the two shipped classifiers (``course-kit train classifier --recipe``).
 RECIPES = {
-    "weizmann": dict(dataset="weizmann", flip=True, width=16, pool=2, steps=600),
+    "weizmann": dict(dataset="weizmann", flip=True, width=12, pool=1, steps=600),
     "shapes": dict(dataset="shapes", flip=False, width=8, steps=300, max_per_class=200),
 }
 
