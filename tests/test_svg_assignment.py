@@ -282,3 +282,21 @@ def test_source_gets_full_marks_and_the_blank_release_zero(fresh_release):
     assert {k: tuple(map(float, v)) for k, v in report.source_scores.items()} == \
         {k: (float(v), float(v)) for k, v in TESTS.items()}
     assert all(s == 0 for s, _ in report.blank_scores.values())
+
+
+@pytest.mark.slow
+def test_source_notebook_runs_clean_under_nbval_on_cpu():
+    """The whole source notebook executes without an error on CPU (payoff skipped), well inside a minute."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    env = {k: v for k, v in os.environ.items() if k != "NBGRADER_EXECUTION"}
+    env.update(OMP_NUM_THREADS="1", CUDA_VISIBLE_DEVICES="")
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
+                           str(SOURCE)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    seconds = time.monotonic() - start
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert seconds < 90, f"the notebook took {seconds:.0f} s on CPU; the target is under 60 s"
