@@ -109,6 +109,7 @@ def save_pretrained(name: str, kind: str, state: dict, config: dict, card: str,
                for k, v in state.items()}
     path = directory / f"{name}.safetensors"
     save_file(tensors, path, metadata={"name": name, "kind": kind})
+    path.chmod(0o644)  # safetensors writes 0600; a shared install must be readable by everyone
     card_path = directory / f"{name}.md"
     card_path.write_text(card)
     manifest = read_manifest(directory)
