@@ -84,14 +84,12 @@ def _cmd_group(args) -> int:
 
 
 def _cmd_demo(args) -> int:
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    print("== test vectors ==")
-    _cmd_vectors(argparse.Namespace(seed=args.seed, out=out / "solutions.json"))
-    print("== reference layers against the vectors ==")
-    rc = _cmd_check(argparse.Namespace(solutions=out / "solutions.json", seed=args.seed))
-    print(f"\noutputs:\n  test vectors: {out / 'solutions.json'}")
-    return rc
+    from .demo import run_demo
+    ok, outputs = run_demo(args.out, args.seed)
+    print("\noutputs:")
+    for what, path in outputs.items():
+        print(f"  {what}: {path}")
+    return 0 if ok else 1
 
 
 def build_parser() -> argparse.ArgumentParser:

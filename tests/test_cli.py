@@ -30,3 +30,20 @@ def test_layer_benchmark_reports_ratios():
     results = bench_layers.run(input_size=3, hidden_size=5, batch=2, steps=2, iters=1, repeats=1)
     assert results["ratio cell"] > 0 and results["ratio network"] > 0
     assert "MyLSTMCell / nn.LSTMCell" in bench_layers.report(results)
+
+
+def test_demo_samples_every_shipped_mocogan(tmp_path):
+    import imageio.v3 as iio
+
+    from course_kit.demo import sample_shipped_models
+    from course_kit.mocogan import MoCoGAN, MoCoGANConfig
+    from course_kit.pretrained import save_pretrained
+
+    shipped = tmp_path / "models"
+    m = MoCoGAN(MoCoGANConfig(ngf=8, action_names=["a", "b"]))
+    save_pretrained("toy", "mocogan", m.state_dict(), m.config.to_dict(), "# toy\n", directory=shipped)
+    written = sample_shipped_models(tmp_path / "out", per_action=3, n_frames=5, directory=shipped)
+    gif = written["videos from toy"]
+    frames = iio.imread(gif, index=None)
+    assert frames.shape[0] == 5  # 5 frames; 2 rows (actions) x 3 columns of 64px videos
+    assert frames.shape[1:3] == (2 * 64 + 2, 3 * 64 + 4)
