@@ -28,7 +28,7 @@ import torch
 
 from . import metrics
 from .classifier import RealVideos, VideoClassifier, classify, load_real_videos
-from .model import MoCoGAN, MoCoGANConfig
+from .model import MoCoGAN, load_mocogan
 
 
 @dataclass(frozen=True)
@@ -52,28 +52,8 @@ def guess_profile(data: str | Path) -> str:
 
 
 def load_model(spec: str | Path, device: str | torch.device | None = None) -> MoCoGAN:
-    """A shipped model name, a training checkpoint file, or a run folder holding ``checkpoint.pt``."""
-    from ..device import pick_device
-    from ..pretrained import available, load_pretrained
-
-    device = pick_device(device) if not isinstance(device, torch.device) else device
-    if str(spec) in available():
-        return load_pretrained(str(spec), device=device)
-    path = Path(spec)
-    if path.is_dir():
-        path = path / "checkpoint.pt"
-    if not path.is_file():
-        raise FileNotFoundError(f"load_model: `model` must be a shipped model name ({available()}) "
-                                f"or a checkpoint file / run folder, got {str(spec)!r}")
-    # Our own training checkpoint format; weights_only keeps it pickle-free.
-    state = torch.load(path, map_location="cpu", weights_only=True)
-    if not isinstance(state, dict) or "model" not in state or "model_config" not in state:
-        raise ValueError(f"load_model: {path} is not a MoCoGAN training checkpoint (expected keys "
-                         f"'model' and 'model_config', got {sorted(state) if isinstance(state, dict) else type(state).__name__})")
-    model = MoCoGAN(MoCoGANConfig(**state["model_config"]))
-    model.load_state_dict(state["model"])
-    model.training_step = int(state.get("step", -1))
-    return model.to(device).eval()
+    """A shipped model name, a training checkpoint file, or a run folder (see ``load_mocogan``)."""
+    return load_mocogan(str(spec), device)
 
 
 def load_classifier(spec: str | VideoClassifier, device=None) -> VideoClassifier:

@@ -280,23 +280,32 @@ def from_pretrained_state(config: dict, state: dict, device: torch.device) -> Mo
 
 
 def load_mocogan(spec: str, device: torch.device | str | None = None) -> MoCoGAN:
-    """A shipped model by name ("weizmann-actions") or a training checkpoint path."""
+    """A shipped model by name ("weizmann-actions"), a checkpoint file, or a run folder.
+
+    Checkpoints are the kit's own (``course_kit.mocogan.train``), read with
+    ``weights_only`` so no arbitrary pickle runs; ``training_step`` tells how
+    far that run had got.
+    """
     from pathlib import Path
 
     from ..device import pick_device
     from ..pretrained import available, load_pretrained
 
     device = torch.device(device) if device is not None else pick_device()
+    if spec in available():
+        return load_pretrained(spec, device=device)
     path = Path(spec)
     if path.is_dir():
         path = path / "checkpoint.pt"
-    if path.suffix == ".pt" and path.exists():
-        # our own checkpoint (course_kit.mocogan.train); weights_only: no arbitrary pickles
-        state = torch.load(path, map_location="cpu", weights_only=True)
-        model = MoCoGAN(MoCoGANConfig(**state["model_config"]))
-        model.load_state_dict(state["model"])
-        return model.to(device).eval()
-    if spec in available():
-        return load_pretrained(spec, device=device)
-    raise ValueError(f"load_mocogan: `spec` must be a shipped model name ({available()}) or a "
-                     f"training checkpoint (a .pt file or a run folder), got {spec!r}")
+    if not path.is_file():
+        raise FileNotFoundError(f"load_mocogan: `spec` must be a shipped model name ({available()}) "
+                                f"or a training checkpoint (a .pt file or a run folder), got {spec!r}")
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    if not isinstance(state, dict) or "model" not in state or "model_config" not in state:
+        got = sorted(state) if isinstance(state, dict) else type(state).__name__
+        raise ValueError(f"load_mocogan: {path} is not a MoCoGAN training checkpoint (expected keys "
+                         f"'model' and 'model_config', got {got})")
+    model = MoCoGAN(MoCoGANConfig(**state["model_config"]))
+    model.load_state_dict(state["model"])
+    model.training_step = int(state.get("step", -1))
+    return model.to(device).eval()
