@@ -31,7 +31,7 @@ def training_summary(run: str | Path) -> dict:
 
 
 def model_card(name: str, run: str | Path, table_md: str, recipe: str, hardware: str,
-               deterministic_run: str | Path | None = None) -> str:
+               deterministic_run: str | Path | None = None, limits: list[str] = ()) -> str:
     """Markdown model card for a trained SVG: what, how it was made, how well it does, credits."""
     model = load_model(Path(run) / "model.safetensors")
     cfg = model.config
@@ -113,7 +113,7 @@ def model_card(name: str, run: str | Path, table_md: str, recipe: str, hardware:
                      "nats per clip, and samples differ by a small fraction of a grey level (\"svg spread\"), "
                      "so best of K adds little over one sample. A longer run, a smaller beta or a wider "
                      "network are the usual cures; this short CPU budget did not reach that regime.")
-    lines.append("")
+    lines += [f"- {text}" for text in limits] + [""]
     return "\n".join(lines)
 
 
