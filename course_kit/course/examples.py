@@ -38,11 +38,22 @@ def _grade_id(cell) -> str | None:
     return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
+SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+
+
 def reference_solutions() -> dict[str, str]:
-    """grade_id -> source of every solution cell of the source notebook."""
+    """grade_id -> source of every solution cell of the source notebook.
+
+    The nbgrader markers are dropped: a student's notebook has their code,
+    never the markers, and graders look for the markers to detect leaks.
+    """
     nb = _nb(_root() / "source" / "mocogan" / "mocogan.ipynb")
-    return {_grade_id(c): c.source for c in nb.cells
+    return {_grade_id(c): _without_markers(c.source) for c in nb.cells
             if c.metadata.get("nbgrader", {}).get("solution")}
+
+
+def _without_markers(source: str) -> str:
+    return "\n".join(line for line in source.split("\n") if line.strip() not in SOLUTION_MARKERS)
 
 
 def _replace(text: str, old: str, new: str) -> str:
