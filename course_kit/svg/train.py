@@ -137,13 +137,18 @@ def _append_csv(path: Path, fields: list[str], row: dict) -> None:
         w.writerow(row)
 
 
+def _validation_batch(model: SVG, val: PushVideos, n_videos: int):
+    """The first ``n_videos`` validation clips, cut to n_past + n_future: (video, conditions)."""
+    length = model.config.n_past + model.config.n_future
+    return (clips_to_tensor(val.frames[:n_videos, :length]),
+            torch.from_numpy(val.conditions[:n_videos, :length]))
+
+
 @torch.no_grad()
 def validate(model: SVG, val: PushVideos, n_videos: int, seed: int = 0) -> list[float]:
     """Mean PSNR per future step of one prior sample on the first ``n_videos`` validation clips."""
     cfg = model.config
-    length = cfg.n_past + cfg.n_future
-    video = clips_to_tensor(val.frames[:n_videos, :length])
-    cond = torch.from_numpy(val.conditions[:n_videos, :length])
+    video, cond = _validation_batch(model, val, n_videos)
     was_training = model.training
     model.eval()
     pred = model.generate(video[:, :, :cfg.n_past], cond, cfg.n_future, generator=torch.Generator().manual_seed(seed))
@@ -156,16 +161,14 @@ def validate(model: SVG, val: PushVideos, n_videos: int, seed: int = 0) -> list[
 def write_samples(model: SVG, val: PushVideos, path: Path, n_videos: int = 4, n_samples: int = 3, seed: int = 0):
     """A GIF: each row a validation clip, columns the ground truth then ``n_samples`` futures."""
     cfg = model.config
-    length = cfg.n_past + cfg.n_future
-    video = clips_to_tensor(val.frames[:n_videos, :length])
-    cond = torch.from_numpy(val.conditions[:n_videos, :length])
+    video, cond = _validation_batch(model, val, n_videos)
     was_training = model.training
     model.eval()
     g = torch.Generator().manual_seed(seed)
     samples = [_to_uint8(model.generate(video[:, :, :cfg.n_past], cond, cfg.n_future, generator=g))
                for _ in range(n_samples if model.stochastic else 1)]
     model.train(was_training)
-    return save_gif(path, comparison_grid(val.frames[:n_videos, :length], samples, cfg.n_past))
+    return save_gif(path, comparison_grid(val.frames[:n_videos, :video.shape[2]], samples, cfg.n_past))
 
 
 def _condition_stats(train: PushVideos) -> tuple[list, list]:
