@@ -298,7 +298,7 @@ def load_mocogan(spec: str, device: torch.device | str | None = None) -> MoCoGAN
     if path.is_dir():
         path = path / "checkpoint.pt"
     if not path.is_file():
-        raise FileNotFoundError(f"load_mocogan: `spec` must be a shipped model name ({available()}) "
+        raise FileNotFoundError(f"load_mocogan: `model` must be a shipped model name ({available()}) "
                                 f"or a training checkpoint (a .pt file or a run folder), got {spec!r}")
     state = torch.load(path, map_location="cpu", weights_only=True)
     if not isinstance(state, dict) or "model" not in state or "model_config" not in state:
