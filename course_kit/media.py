@@ -33,6 +33,11 @@ def tile_videos(videos, columns: int | None = None, pad: int = 2) -> np.ndarray:
     return out
 
 
+def frame_period_ms(fps: float) -> int:
+    """The frame period a browser honours: whole 10 ms, at least 20 ms (browsers slow down shorter)."""
+    return int(max(20, round(1000.0 / fps / 10.0) * 10))
+
+
 def write_video(path: str | Path, frames, fps: float = 8) -> Path:
     """Write (T, H, W, 3) uint8 frames as .gif (looping) or .mp4 (h264) by suffix."""
     import imageio.v3 as iio
@@ -42,8 +47,7 @@ def write_video(path: str | Path, frames, fps: float = 8) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if suffix == ".gif":
-        duration_ms = max(20, int(round(1000 / fps / 10)) * 10)
-        iio.imwrite(path, frames, extension=".gif", duration=duration_ms, loop=0)
+        iio.imwrite(path, frames, extension=".gif", duration=frame_period_ms(fps), loop=0)
     elif suffix == ".mp4":
         h, w = frames.shape[1:3]
         if h % 2 or w % 2:  # h264 with yuv420p needs even sizes

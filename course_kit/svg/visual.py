@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from ..media import frame_period_ms
+
 __all__ = ["comparison_grid", "save_gif"]
 
 _GREEN, _RED, _GREY = (40, 200, 60), (220, 40, 40), (150, 150, 150)
@@ -54,6 +56,5 @@ def save_gif(path: str | Path, frames: np.ndarray, fps: float = 5, scale: int = 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     images = [Image.fromarray(f).resize((f.shape[1] * scale, f.shape[0] * scale), Image.NEAREST) for f in frames]
-    period = max(20, int(round(1000 / fps / 10)) * 10)      # browsers honour multiples of 10 ms
-    images[0].save(path, save_all=True, append_images=images[1:], duration=period, loop=0)
+    images[0].save(path, save_all=True, append_images=images[1:], duration=frame_period_ms(fps), loop=0)
     return path

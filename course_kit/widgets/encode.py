@@ -27,6 +27,8 @@ import math
 import numpy as np
 from PIL import Image
 
+from ..media import frame_period_ms
+
 __all__ = ["CODECS", "sprite_layout", "sprite_sheet", "encode_sprite", "encode_apng",
            "frame_period_ms"]
 
@@ -62,11 +64,6 @@ def encode_sprite(frames: np.ndarray, codec: str = "jpeg", quality: int = 90) ->
     buffer = io.BytesIO()
     image.save(buffer, CODECS[codec][1], **options)
     return buffer.getvalue()
-
-
-def frame_period_ms(fps: float) -> int:
-    """The frame period a browser honours: whole 10 ms, at least 20 ms (browsers slow down shorter)."""
-    return int(max(20, round(1000.0 / fps / 10.0) * 10))
 
 
 def _palette_image(frames: np.ndarray, colors: int) -> Image.Image:

@@ -210,14 +210,12 @@ function render({ model, el: host }) {
   const onPlaying = () => { if (model.get("playing") !== playing) setPlaying(model.get("playing"), false); };
   const onSpeed = () => { if (playing) start(); speed.value = String(model.get("speed")); };
   const onLayout = () => { layout(); draw(Math.min(frame, n() - 1)); };
-  model.on("change:sprites", onSprites);
-  model.on("change:frame", onFrame);
-  model.on("change:playing", onPlaying);
-  model.on("change:speed", onSpeed);
-  model.on("change:fps", onSpeed);
-  model.on("change:scale", onLayout);
-  model.on("change:columns", onLayout);
-  model.on("change:titles", onLayout);
+  const handlers = [
+    ["change:sprites", onSprites], ["change:frame", onFrame], ["change:playing", onPlaying],
+    ["change:speed", onSpeed], ["change:fps", onSpeed],
+    ["change:scale", onLayout], ["change:columns", onLayout], ["change:titles", onLayout],
+  ];
+  for (const [event, handler] of handlers) model.on(event, handler);
 
   frame = model.get("frame");
   showPlaying(model.get("playing"));
@@ -226,14 +224,7 @@ function render({ model, el: host }) {
   return () => {
     loadToken++;
     if (rafId !== null) cancelAnimationFrame(rafId);
-    model.off("change:sprites", onSprites);
-    model.off("change:frame", onFrame);
-    model.off("change:playing", onPlaying);
-    model.off("change:speed", onSpeed);
-    model.off("change:fps", onSpeed);
-    model.off("change:scale", onLayout);
-    model.off("change:columns", onLayout);
-    model.off("change:titles", onLayout);
+    for (const [event, handler] of handlers) model.off(event, handler);
   };
 }
 
