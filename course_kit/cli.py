@@ -36,6 +36,7 @@ GROUPS: dict[str, dict[str, str]] = {
         "grading": "course_kit.bench.grading:main",
         "notebook": "course_kit.bench.notebook:main",
         "sandbox": "course_kit.bench.sandbox:main",
+        "sampling": "course_kit.bench.sampling:main",
     },
     "train": {
         "mocogan": "course_kit.mocogan.commands:train_main",

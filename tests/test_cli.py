@@ -47,3 +47,12 @@ def test_demo_samples_every_shipped_mocogan(tmp_path):
     frames = iio.imread(gif, index=None)
     assert frames.shape[0] == 5  # 5 frames; 2 rows (actions) x 3 columns of 64px videos
     assert frames.shape[1:3] == (2 * 64 + 2, 3 * 64 + 4)
+
+
+def test_sampling_benchmark_times_shipped_models_as_users_call_them():
+    from course_kit.bench import sampling
+    names = sampling.shipped_mocogans()
+    assert {"weizmann-actions", "shapes"} <= set(names)
+    seconds = sampling.run(names[:1], n=2, n_frames=8, repeats=1, threads=1)
+    text = sampling.report(seconds, n=2, n_frames=8, threads=1)
+    assert names[0] in text and "target" in text and seconds[names[0]] > 0

@@ -119,3 +119,26 @@ def test_pretrained_round_trip_and_corruption(tmp_path):
         load_pretrained("toy", directory=tmp_path)
     with pytest.raises(PretrainedError, match="unknown model 'nope'"):
         load_pretrained("nope", directory=tmp_path)
+
+
+def test_sampling_folds_batchnorm_and_follows_weight_changes():
+    """The no-grad eval path (BatchNorm folded into G_I's convolutions) matches training maths."""
+    torch.manual_seed(0)
+    g = ImageGenerator(z_dim=12, ngf=8).eval()
+    for bn in (m for m in g.modules() if isinstance(m, torch.nn.BatchNorm2d)):
+        bn.running_mean.uniform_(-0.5, 0.5)
+        bn.running_var.uniform_(0.5, 2.0)
+        bn.weight.data.uniform_(0.5, 1.5)
+    z = torch.randn(6, 12)
+    with torch.no_grad():
+        fast = g(z)
+    with torch.enable_grad():
+        plain = g(z).detach()
+    assert torch.allclose(fast, plain, atol=1e-5)
+    with torch.no_grad():  # an in-place change (an optimizer step, load_state_dict) rebuilds the fold
+        g.main[0].weight.mul_(2)
+        changed = g(z)
+    with torch.enable_grad():
+        assert torch.allclose(changed, g(z).detach(), atol=1e-5)
+    assert not torch.allclose(changed, fast, atol=1e-3)
+    assert not any("_fused" in k for k in g.state_dict())

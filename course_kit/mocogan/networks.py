@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+from torch.nn.utils.fusion import fuse_conv_bn_eval
 
 SUPPORTED_SIZES = (64, 96)
 
@@ -45,7 +46,32 @@ class ImageGenerator(nn.Module):
         if z.dim() != 2 or z.shape[1] != self.z_dim:
             raise ValueError(f"ImageGenerator: `z` must have shape (N, {self.z_dim}), "
                              f"got {tuple(z.shape)}")
-        return self.main(z[:, :, None, None])
+        if self.training or torch.is_grad_enabled():
+            return self.main(z[:, :, None, None])
+        return self._inference_stack()(z[:, :, None, None])
+
+    def _inference_stack(self) -> nn.Sequential:
+        """``main`` with each BatchNorm folded into its convolution, for sampling.
+
+        Eval-mode BatchNorm is a per-channel affine map, so folding it changes
+        nothing but the time (about a tenth of a CPU forward). The copy is
+        rebuilt whenever a weight or running statistic changed in place.
+        """
+        key = tuple((id(t), t._version) for t in (*self.parameters(), *self.buffers()))
+        cached = getattr(self, "_fused", None)
+        if cached is None or cached[0] != key:
+            layers, modules = [], list(self.main)
+            for i, layer in enumerate(modules):
+                if isinstance(layer, nn.BatchNorm2d):
+                    continue
+                nxt = modules[i + 1] if i + 1 < len(modules) else None
+                if isinstance(layer, nn.ConvTranspose2d) and isinstance(nxt, nn.BatchNorm2d):
+                    layer = fuse_conv_bn_eval(layer, nxt, transpose=True)
+                layers.append(layer)
+            stack = nn.Sequential(*layers).to(memory_format=torch.channels_last)
+            object.__setattr__(self, "_fused", (key, stack))  # not a submodule: no state_dict entry
+            cached = self._fused
+        return cached[1]
 
 
 class GaussianNoise(nn.Module):
