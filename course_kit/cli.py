@@ -62,6 +62,8 @@ DELEGATED: dict[str, tuple[str, str]] = {
                 "regenerate release/ASSIGNMENT from source/ with nbgrader, and prove it safe"),
     "autograde": ("course_kit.course.commands:autograde_main",
                   "autograde a folder or LMS zip of submissions in parallel: grades CSV, feedback"),
+    "lab": ("course_kit.course.lab:main",
+            "open JupyterLab on the course directory (--port, --no-browser; other options go to jupyter lab)"),
     "sandbox": ("course_kit.sandbox.commands:main",
                 "check that sandboxed grading works here: starts one sandboxed kernel, reports what it saw"),
 }
@@ -86,11 +88,11 @@ def _cmd_group(args) -> int:
 
 def _cmd_demo(args) -> int:
     from .demo import run_demo
-    ok, outputs = run_demo(args.out, args.seed)
-    print("\noutputs:")
-    for what, path in outputs.items():
-        print(f"  {what}: {path}")
-    return 0 if ok else 1
+    if args.jobs < 1:
+        raise ValueError(f"demo: --jobs must be >= 1, got {args.jobs}")
+    result = run_demo(args.out, args.seed, jobs=args.jobs, course_root=args.course_dir)
+    print(result.table())
+    return 0 if result.ok else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,9 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Course kit for teaching video generation with MoCoGAN.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("demo", help="run the instructor's pipeline on the embedded defaults")
+    p = sub.add_parser("demo", help="run the instructor's pipeline on the embedded defaults: release, "
+                                     "autograde examples, sample videos; lists every output")
     p.add_argument("--out", default="demo-output", help="output folder (default: demo-output)")
-    p.add_argument("--seed", type=int, default=0, help="seed for the test vectors (default: 0)")
+    p.add_argument("--seed", type=int, default=0, help="seed for the test vectors and videos (default: 0)")
+    p.add_argument("--jobs", type=int, default=2, help="parallel graders (default: 2)")
+    p.add_argument("--course-dir", default=None,
+                   help="course to copy (default: the one around cwd, else this checkout)")
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("vectors", help="write the MP test vectors (solutions.json)")

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from ..course.autograde import autograde
-from ..course.examples import TESTS, write_examples
+from ..course.examples import TESTS, write_examples, wrong_grades
 from ..course.settings import find_course_root
 
 
@@ -28,8 +28,7 @@ def run(n: int = 40, jobs: tuple[int, ...] = (1, 2), cell_timeout: int = 30,
         for j in jobs:
             result = autograde(root, "mocogan", tmp / "submissions", out=tmp / f"graded-{j}",
                                jobs=j, cell_timeout=cell_timeout)
-            wrong = [r.student for r in result.students
-                     if {t: r.tests[t][0] > 0 for t in TESTS} != {t: t in expected[r.student] for t in TESTS}]
+            wrong = wrong_grades(result.students, expected, TESTS)
             figures[f"seconds jobs={j}"] = result.seconds
             figures[f"per submission jobs={j}"] = result.seconds / n
             figures[f"wrong grades jobs={j}"] = len(wrong)

@@ -41,8 +41,11 @@ def autograde_main(argv: list[str]) -> int:
     p.add_argument("--cell-timeout", type=int, default=None,
                    help="seconds per cell (default: c.Execute.timeout in nbgrader_config.py)")
     p.add_argument("--course-dir", default=None, help="course directory (default: found from cwd)")
+    p.add_argument("--unsandboxed", action="store_true",
+                   help="where bubblewrap cannot run, grade anyway with student code running as you "
+                        "(Sandbox.allow_unsandboxed); only for submissions you trust")
     args = p.parse_args(argv)
     result = autograde(args.course_dir, args.assignment, args.submissions, out=args.out,
-                       jobs=args.jobs, cell_timeout=args.cell_timeout)
+                       jobs=args.jobs, cell_timeout=args.cell_timeout, unsandboxed=args.unsandboxed)
     print(result.summary())
     return 0

@@ -1,6 +1,6 @@
 """Example submissions built from a course's released notebook: the reference and typical mistakes.
 
-Each starts from ``release/mocogan/mocogan.ipynb`` (what students get) and
+Each starts from ``release/<assignment>/<assignment>.ipynb`` (what students get) and
 changes it the way a student would: the reference solution cells pasted in,
 or one of the MP's typical mistakes. Edits are exact string replacements that
 must match, so when the source notebook changes these fail loudly instead of
@@ -15,19 +15,11 @@ from pathlib import Path
 
 import nbformat
 
-from .settings import find_course_root
+from .settings import default_course_root
 
 TESTS = ("test_linear_init", "test_linear_forward", "test_lstmcell_init", "test_lstmcell_forward",
          "test_lstm_init", "test_lstm_initweight", "test_lstm_inithidden", "test_lstm_forward")
 ALL = frozenset(TESTS)
-
-
-def _root() -> Path:
-    """The course from the working directory, else the checkout this package lives in."""
-    try:
-        return find_course_root()
-    except FileNotFoundError:
-        return find_course_root(Path(__file__).resolve().parents[2])
 
 
 def _nb(path: Path):
@@ -41,13 +33,13 @@ def _grade_id(cell) -> str | None:
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 
 
-def reference_solutions() -> dict[str, str]:
+def reference_solutions(assignment: str = "mocogan", course: Path | None = None) -> dict[str, str]:
     """grade_id -> source of every solution cell of the source notebook.
 
     The nbgrader markers are dropped: a student's notebook has their code,
     never the markers, and graders look for the markers to detect leaks.
     """
-    nb = _nb(_root() / "source" / "mocogan" / "mocogan.ipynb")
+    nb = _nb(Path(course or default_course_root()) / "source" / assignment / f"{assignment}.ipynb")
     return {_grade_id(c): _without_markers(c.source) for c in nb.cells
             if c.metadata.get("nbgrader", {}).get("solution")}
 
@@ -63,10 +55,15 @@ def _replace(text: str, old: str, new: str) -> str:
 
 
 class Builder:
-    """Start from the release; paste solutions, edit cells, add or delete cells."""
+    """Start from the release; paste solutions, edit cells, add or delete cells.
 
-    def __init__(self):
-        self.nb = _nb(_root() / "release" / "mocogan" / "mocogan.ipynb")
+    ``course`` is the course directory whose release/ and source/ are used
+    (default: the one around the working directory, else this checkout).
+    """
+
+    def __init__(self, assignment: str = "mocogan", course: Path | None = None):
+        self.assignment, self.course = assignment, Path(course or default_course_root())
+        self.nb = _nb(self.course / "release" / assignment / f"{assignment}.ipynb")
 
     def cell(self, grade_id: str):
         for c in self.nb.cells:
@@ -75,7 +72,7 @@ class Builder:
         raise AssertionError(f"no cell {grade_id} in the release")
 
     def solve(self, *grade_ids: str) -> "Builder":
-        solutions = reference_solutions()
+        solutions = reference_solutions(self.assignment, self.course)
         for gid in grade_ids or [g for g in solutions if not g.startswith("answer_")]:
             self.cell(gid).source = solutions[gid]
         return self
@@ -108,44 +105,44 @@ def canvas_name(login: str, k: int, filename: str = "mocogan.ipynb") -> str:
     return f"{login}_{1000 + k}_{50000 + k}_{filename}"
 
 
-# --- the submissions ---------------------------------------------------------------
+# --- the MoCoGAN submissions (each takes the course directory, default as Builder's) ----------
 
-def reference():
-    return Builder().solve()
-
-
-def blank():
-    return Builder()
+def reference(course=None):
+    return Builder("mocogan", course).solve()
 
 
-def transposed_weight():
-    return (Builder().solve()
+def blank(course=None):
+    return Builder("mocogan", course)
+
+
+def transposed_weight(course=None):
+    return (Builder("mocogan", course).solve()
             .edit("MyLinear", "torch.empty(output_size, input_size)", "torch.empty(input_size, output_size)")
             .edit("MyLinear", "return inputs @ self.weight.T + self.bias", "return inputs @ self.weight + self.bias"))
 
 
-def wrong_gate_order():
-    return Builder().solve().edit("MyLSTMCell", "i, f, g, o = gates.chunk(4, dim=1)",
-                                  "i, f, o, g = gates.chunk(4, dim=1)")
+def wrong_gate_order(course=None):
+    return Builder("mocogan", course).solve().edit("MyLSTMCell", "i, f, g, o = gates.chunk(4, dim=1)",
+                                                   "i, f, o, g = gates.chunk(4, dim=1)")
 
 
-def forget_bias_one_vector():
-    return Builder().solve().edit("LSTM", "for bias in (self.lstm.bias_ih, self.lstm.bias_hh):",
-                                  "self.lstm.bias_hh.zero_()\n            for bias in (self.lstm.bias_ih,):")
+def forget_bias_one_vector(course=None):
+    return Builder("mocogan", course).solve().edit(
+        "LSTM", "for bias in (self.lstm.bias_ih, self.lstm.bias_hh):",
+        "self.lstm.bias_hh.zero_()\n            for bias in (self.lstm.bias_ih,):")
 
 
-def separate_h_c():
-    return (Builder().solve()
+def separate_h_c(course=None):
+    return (Builder("mocogan", course).solve()
             .edit("MyLSTMCell", "def forward(self, x, hx):", "def forward(self, x, h, c):")
             .edit("MyLSTMCell", "        h, c = hx\n", "")
             .edit("LSTM", "self.lstm(inputs, (self.h, self.c))", "self.lstm(inputs, self.h, self.c)"))
 
 
-def hidden_not_reset():
-    return Builder().solve().edit(
+def hidden_not_reset(course=None):
+    return Builder("mocogan", course).solve().edit(
         "LSTM", "        weight = self.lstm.weight_hh\n",
         "        if self.h is not None:\n            return\n        weight = self.lstm.weight_hh\n")
-
 
 
 # name -> (builder, tests that must pass); every other test must score 0.
@@ -160,15 +157,67 @@ TYPICAL = {
     "notreset": (hidden_not_reset, ALL - {"test_lstm_inithidden"}),
 }
 
+# --- the SVG submissions: the mistakes its tests name in their messages ------------------------
 
-def write_examples(folder: Path, n: int) -> dict[str, frozenset]:
-    """``n`` Canvas-named submissions cycling through TYPICAL; returns login -> passing tests."""
+SVG_TESTS = ("test_reparameterize", "test_gaussian_kl", "test_kl_beta", "test_teacher_forcing_ratio",
+             "test_psnr")
+SVG_ALL = frozenset(SVG_TESTS)
+
+
+def svg_std_as_exp_logvar(course=None):
+    """exp(logvar) as the standard deviation instead of exp(logvar / 2)."""
+    return Builder("svg", course).solve().edit(
+        "reparameterize", "torch.exp(0.5 * logvar) * eps", "torch.exp(logvar) * eps")
+
+
+def svg_averaged_kl(course=None):
+    """The KL averaged over the latent dimension instead of summed."""
+    return Builder("svg", course).solve().edit("gaussian_kl", "per_dim.sum(dim=-1)", "per_dim.mean(dim=-1)")
+
+
+SVG_TYPICAL = {
+    "reference": (lambda course=None: Builder("svg", course).solve(), SVG_ALL),
+    "blank": (lambda course=None: Builder("svg", course), frozenset()),
+    "expstd": (svg_std_as_exp_logvar, SVG_ALL - {"test_reparameterize"}),
+    "meankl": (svg_averaged_kl, SVG_ALL - {"test_gaussian_kl"}),
+}
+
+# assignment -> (its autograded tests, its example submissions)
+EXAMPLES = {"mocogan": (TESTS, TYPICAL), "svg": (SVG_TESTS, SVG_TYPICAL)}
+
+
+def write_examples(folder: Path, n: int, assignment: str = "mocogan",
+                   course: Path | None = None) -> dict[str, frozenset]:
+    """``n`` Canvas-named submissions cycling through the assignment's examples; login -> passing tests."""
+    if assignment not in EXAMPLES:
+        raise ValueError(f"write_examples: `assignment` must be one of {sorted(EXAMPLES)}, "
+                         f"got {assignment!r}")
+    typical = EXAMPLES[assignment][1]
     folder.mkdir(parents=True, exist_ok=True)
-    names = list(TYPICAL)
+    names = list(typical)
     expected = {}
     for k in range(n):
         name = names[k % len(names)]
         login = f"{name}{k:03d}"
-        TYPICAL[name][0]().write(folder / canvas_name(login, k))
-        expected[login] = TYPICAL[name][1]
+        typical[name][0](course).write(folder / canvas_name(login, k, f"{assignment}.ipynb"))
+        expected[login] = typical[name][1]
     return expected
+
+
+def wrong_grades(students, expected: dict[str, frozenset], tests) -> dict[str, str]:
+    """login -> what differs, for graded students whose passing tests are not the expected ones.
+
+    ``students`` are autograde StudentResults; a test passes when it scored above 0.
+    """
+    wrong = {}
+    for r in students:
+        passed = {t for t in tests if r.tests.get(t, (0.0, 0.0))[0] > 0}
+        want = set(expected.get(r.student, ()))
+        if r.student not in expected:
+            wrong[r.student] = "not an example submission"
+        elif r.status != "graded" or passed != want:
+            wrong[r.student] = (f"status {r.status}, passed {sorted(passed)}, expected {sorted(want)}"
+                                + (f" ({r.note})" if r.note else ""))
+    graded = {r.student for r in students}
+    wrong.update({login: "not graded at all" for login in expected if login not in graded})
+    return wrong

@@ -57,6 +57,14 @@ def find_course_root(start: str | Path | None = None) -> Path:
                             f"inside the course directory or pass --course-dir")
 
 
+def default_course_root() -> Path:
+    """The course around the working directory, else the checkout this package lives in."""
+    try:
+        return find_course_root()
+    except FileNotFoundError:
+        return find_course_root(Path(__file__).resolve().parents[2])
+
+
 def load_settings(root: str | Path | None = None) -> CourseSettings:
     """Read the CourseKit and Execute sections of ``root/nbgrader_config.py``."""
     root = find_course_root(root)

@@ -1,11 +1,12 @@
-"""One grading worker: ``python -m course_kit.course.worker COURSE_DIR ASSIGNMENT``.
+"""One grading worker: ``python -m course_kit.course.worker COURSE_DIR ASSIGNMENT [--Class.trait=VALUE ...]``.
 
 Reads commands on stdin, one JSON object a line, and answers each with one
 JSON line on stdout: ``{"autograde": STUDENT}`` grades one submission,
 ``{"feedback": true}`` writes feedback for every student graded here.
 Starting nbgrader costs seconds of CPU (imports, config); a worker pays it
 once for all the students it grades. Its course directory and gradebook are
-its own, so workers never contend for SQLite.
+its own, so workers never contend for SQLite. Options after the assignment
+are nbgrader configuration and override ``nbgrader_config.py``.
 """
 
 from __future__ import annotations
@@ -15,22 +16,22 @@ import os
 import sys
 
 
-def _api(course_dir: str):
+def _api(course_dir: str, config_args: list[str]):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.apps.baseapp import NbGrader
     from nbgrader.coursedir import CourseDirectory
     os.chdir(course_dir)
     app = NbGrader()
-    app.initialize([])  # reads nbgrader_config.py from the course directory
+    app.initialize(config_args)  # reads nbgrader_config.py from the course directory
     coursedir = CourseDirectory(config=app.config)
     return NbGraderAPI(coursedir=coursedir, config=app.config)
 
 
 def main(argv: list[str]) -> int:
-    course_dir, assignment = argv
+    course_dir, assignment, *config_args = argv
     reply = sys.stdout
     sys.stdout = sys.stderr  # nbgrader's own prints must not corrupt the reply channel
-    api = _api(course_dir)
+    api = _api(course_dir, config_args)
     for line in sys.stdin:
         command = json.loads(line)
         if "autograde" in command:
