@@ -41,6 +41,12 @@ c.IgnorePattern.pattern = r"\w*Warning\b"
 # Deleted test cells come back from the gradebook; edited ones are overwritten by checksum.
 c.OverwriteCells.add_missing_cells = True
 
+# Source notebooks are committed executed (nbval checks them): the release drops their
+# outputs and the metadata executing adds (widget state, the kernel's Python version).
+from course_kit.course.release import release_preprocessors  # noqa: E402
+
+c.GenerateAssignment.preprocessors = release_preprocessors()
+
 # Solution regions, as in the source notebooks.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from nbgrader.preprocessors import ClearOutput
 
 from ..vectors import dumps, make_vectors
 from .nbgrader_run import run_nbgrader
@@ -34,6 +35,38 @@ BADGE = "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.
 _REGION = {"solution": ("### BEGIN SOLUTION", "### END SOLUTION"),
            "hidden": ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")}
 MIN_LEAK_LINE = 12  # shorter lines ("return h", "else:") are too common to call a leak
+
+
+class ClearRunOutput(ClearOutput):
+    """nbgrader's ClearOutput, plus what executing a notebook adds to its metadata.
+
+    Source notebooks are committed executed (nbval checks them), so their
+    metadata holds the saved widget state (megabytes of videos) and the
+    executing kernel's ``language_info`` (its Python version), and cells may
+    hold nbclient's execution timestamps: none of it belongs in the blank
+    student release, and it would make ``release/`` depend on who executed
+    ``source/`` last.
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        cell, resources = super().preprocess_cell(cell, resources, index)
+        cell.metadata.pop("execution", None)
+        return cell, resources
+
+    def preprocess(self, nb, resources):
+        nb, resources = super().preprocess(nb, resources)
+        nb.metadata.pop("widgets", None)
+        language = nb.metadata.get("language_info")
+        if language is not None:
+            nb.metadata["language_info"] = {"name": language.get("name", "python")}
+        return nb, resources
+
+
+def release_preprocessors() -> list:
+    """nbgrader's generate_assignment preprocessors with ClearOutput replaced by ClearRunOutput."""
+    from nbgrader.converters import GenerateAssignment
+    default = GenerateAssignment.class_traits()["preprocessors"].default()
+    return [ClearRunOutput if p is ClearOutput else p for p in default]
 
 
 class ReleaseError(RuntimeError):
