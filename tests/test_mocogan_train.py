@@ -61,6 +61,22 @@ def test_train_cli_writes_checkpoint_log_and_samples(tmp_path):
     card = model_card("tiny-shapes", directory=shipped)
     assert "trained 4 steps" in card and "procedural shape-motion generator" in card
     assert "--ngf 8" in card
+    # the card's reproduce line parses back to the run's own recipe
+    from dataclasses import asdict
+    import json
+    import re
+    import shlex
+    from course_kit.mocogan.commands import parse_train_config
+    line = re.search(r"reproduce: `course-kit train mocogan (.*)`", card).group(1)
+    again = asdict(parse_train_config(shlex.split(line)))
+    recorded = json.loads((run / "config.json").read_text())
+    for key in ("out", "steps", "checkpoint_every", "sample_every", "log_every", "device", "threads"):
+        again.pop(key), recorded.pop(key)
+    again["betas"] = list(again["betas"])
+    again["model"] = {k: v for k, v in again["model"].items() if v is not None}
+    recorded["model"] = {k: v for k, v in recorded["model"].items() if v is not None}
+    recorded["model"].setdefault("ndf_video", recorded["model"]["ndf"])  # D_V's width defaults to D_I's
+    assert again == recorded
 
 
 @pytest.mark.slow

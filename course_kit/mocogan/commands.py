@@ -8,7 +8,8 @@ from pathlib import Path
 from .train import TrainConfig
 
 
-def train_main(argv: list[str]) -> int:
+def parse_train_config(argv: list[str]) -> TrainConfig:
+    """`course-kit train mocogan` arguments -> TrainConfig (model cards print the inverse)."""
     d = TrainConfig()
     p = argparse.ArgumentParser(prog="course-kit train mocogan",
                                 description="Train (or resume) a MoCoGAN. Re-running the same "
@@ -54,6 +55,11 @@ def train_main(argv: list[str]) -> int:
         device=a.device, amp=not a.no_amp, threads=a.threads,
         model=dict(image_size=a.image_size, n_frames=a.frames, noise=a.noise, ngf=a.ngf, ndf=a.ndf,
                    ndf_video=a.ndf_video))
+    return cfg
+
+
+def train_main(argv: list[str]) -> int:
+    cfg = parse_train_config(argv)
     from .train import train
     trainer = train(cfg)
     if trainer.rank == 0:

@@ -26,6 +26,26 @@ DATA_CREDITS = {
 }
 
 
+def train_command(cfg: dict, mcfg: dict, step: int) -> str:
+    """The `course-kit train mocogan` line that repeats a run, every recipe flag included."""
+    parts = [f"course-kit train mocogan --data {cfg['data']} --steps {step}",
+             f"--image-size {mcfg['image_size']} --noise {mcfg['noise']}",
+             f"--ngf {mcfg['ngf']} --ndf {mcfg['ndf']} --ndf-video {mcfg.get('ndf_video') or mcfg['ndf']}",
+             f"--frames {mcfg['n_frames']} --stride {cfg['stride']} --video-batch {cfg['video_batch']}",
+             f"--image-batch {cfg['image_batch']} --lr {cfg['lr']} --seed {cfg['seed']}"]
+    if cfg.get("instance_noise"):
+        parts.append(f"--instance-noise {cfg['instance_noise']}")
+    if cfg.get("max_videos_per_class"):
+        parts.append(f"--max-videos-per-class {cfg['max_videos_per_class']}")
+    if not cfg.get("conditional", True):
+        parts.append("--unconditional")
+    elif cfg.get("action_names"):
+        parts.append(f"--action-names {','.join(cfg['action_names'])}")
+    if cfg["data"] == "shapes":
+        parts.append(f"--procedural-videos {cfg['procedural_videos']}")
+    return " ".join(parts)
+
+
 def model_card(name: str, run: dict, step: int, data_credit: str, metrics_table: str | None,
                notes: str = "") -> str:
     cfg, mcfg = run["config"], run["model_config"]
@@ -50,10 +70,7 @@ def model_card(name: str, run: dict, step: int, data_credit: str, metrics_table:
         f"betas {tuple(cfg['betas'])}, weight decay {cfg['weight_decay']}, real label {cfg['real_label']}, "
         f"instance noise {cfg['instance_noise']}",
         f"- trained {step} steps (seed {cfg['seed']})",
-        f"- reproduce: `course-kit train mocogan --data {cfg['data']} --steps {step} "
-        f"--ngf {mcfg['ngf']} --ndf {mcfg['ndf']} --ndf-video {mcfg.get('ndf_video') or mcfg['ndf']} "
-        f"--frames {mcfg['n_frames']} --stride {cfg['stride']} --video-batch {cfg['video_batch']} "
-        f"--image-batch {cfg['image_batch']} --seed {cfg['seed']}`", "",
+        f"- reproduce: `{train_command(cfg, mcfg, step)}`", "",
         "Weights are stored in float16 (loaded as float32).", "",
     ]
     if metrics_table:
