@@ -76,3 +76,32 @@ def test_settings_reject_unknown_keys(tmp_path):
     (tmp_path / "nbgrader_config.py").write_text("c = get_config()\nc.CourseKit.repo_url = 'x'\n")
     with pytest.raises(ValueError, match="unknown CourseKit setting"):
         load_settings(tmp_path)
+
+
+def test_readme_colab_table_follows_the_settings():
+    """The README's badges come from CourseKit.repository_url, like the notebooks' own badge."""
+    from course_kit.course import readme_badges
+    readme = (ROOT / "README.md").read_text()
+    assert readme_badges.render(readme, readme_badges.badge_table(ROOT)) == readme, \
+        "README's Colab table is stale: run `course-kit release`"
+    settings = load_settings(ROOT)
+    for nb in ("release/mocogan/mocogan.ipynb", "release/svg/svg.ipynb"):
+        assert settings.colab_url(nb) in readme
+
+
+def test_readme_colab_table_rewrites_only_between_its_markers(tmp_path):
+    from course_kit.course import readme_badges
+    (tmp_path / "nbgrader_config.py").write_text(
+        'c = get_config()\nc.CourseKit.repository_url = "https://github.com/uni/ece417-kit"\n')
+    (tmp_path / "release" / "mocogan").mkdir(parents=True)
+    (tmp_path / "release" / "mocogan" / "mocogan.ipynb").write_text("{}")
+    text = f"intro\n{readme_badges.BEGIN}\nold\n{readme_badges.END}\noutro\n"
+    (tmp_path / "README.md").write_text(text)
+    assert readme_badges.update_readme(tmp_path)
+    new = (tmp_path / "README.md").read_text()
+    assert new.startswith("intro\n") and new.endswith("\noutro\n") and "old" not in new
+    assert "github/uni/ece417-kit/blob/main/release/mocogan/mocogan.ipynb" in new
+    assert not readme_badges.update_readme(tmp_path)  # idempotent
+    (tmp_path / "README.md").write_text("no markers\n")
+    with pytest.raises(ValueError, match="README.md: expected one"):
+        readme_badges.update_readme(tmp_path)

@@ -24,6 +24,10 @@ def release_main(argv: list[str]) -> int:
         print(f"course-kit release: refused: {e}", file=sys.stderr)
         return 1
     print(report.summary())
+    from .readme_badges import update_readme
+    from .settings import find_course_root
+    if update_readme(find_course_root(args.course_dir)):
+        print("README.md: rewrote the Open in Colab table from CourseKit.repository_url")
     return 0
 
 
