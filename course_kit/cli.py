@@ -37,6 +37,7 @@ GROUPS: dict[str, dict[str, str]] = {
         "notebook": "course_kit.bench.notebook:main",
         "sandbox": "course_kit.bench.sandbox:main",
         "sampling": "course_kit.bench.sampling:main",
+        "training": "course_kit.bench.training:main",
     },
     "train": {
         "mocogan": "course_kit.mocogan.commands:train_main",

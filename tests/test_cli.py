@@ -10,7 +10,7 @@ from course_kit.cli import main
 def test_help_lists_subcommands():
     out = subprocess.run([sys.executable, "-m", "course_kit.cli", "--help"],
                          capture_output=True, text=True, check=True).stdout
-    for cmd in ("demo", "vectors", "check", "bench"):
+    for cmd in ("demo", "lab", "vectors", "check", "bench"):
         assert cmd in out
 
 
@@ -18,12 +18,6 @@ def test_check_prints_eight_passes(capsys):
     assert main(["check", "--seed", "2"]) == 0
     out = capsys.readouterr().out
     assert out.count("[PASS]") == 8 and "8 passed, 0 failed" in out
-
-
-def test_demo_writes_vectors(tmp_path, capsys):
-    assert main(["demo", "--out", str(tmp_path)]) == 0
-    assert (tmp_path / "solutions.json").exists()
-    assert "8 passed, 0 failed" in capsys.readouterr().out
 
 
 def test_layer_benchmark_reports_ratios():
@@ -43,7 +37,7 @@ def test_demo_samples_every_shipped_mocogan(tmp_path):
     m = MoCoGAN(MoCoGANConfig(ngf=8, action_names=["a", "b"]))
     save_pretrained("toy", "mocogan", m.state_dict(), m.config.to_dict(), "# toy\n", directory=shipped)
     written = sample_shipped_models(tmp_path / "out", per_action=3, n_frames=5, directory=shipped)
-    gif = written["videos from toy"]
+    gif = written["videos from toy (GIF)"]
     frames = iio.imread(gif, index=None)
     assert frames.shape[0] == 5  # 5 frames; 2 rows (actions) x 3 columns of 64px videos
     assert frames.shape[1:3] == (2 * 64 + 2, 3 * 64 + 4)
@@ -56,3 +50,11 @@ def test_sampling_benchmark_times_shipped_models_as_users_call_them():
     seconds = sampling.run(names[:1], n=2, n_frames=8, repeats=1, threads=1)
     text = sampling.report(seconds, n=2, n_frames=8, threads=1)
     assert names[0] in text and "target" in text and seconds[names[0]] > 0
+
+
+def test_training_benchmark_reports_steps_per_second():
+    from course_kit.bench import training
+    figures = training.run(steps=1, warmup=1, device="cpu", threads=1, ngf=4, ndf=4, ndf_video=4,
+                           video_batch=2, image_batch=2, n_frames=8)
+    assert figures["device"] == "cpu" and figures["steps per second"] > 0
+    assert "steps/s" in training.report(figures, ngf=4)
