@@ -28,6 +28,8 @@ def lab_command(root: Path, port: int | None = None, browser: bool = True,
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}"]
     cmd += [f"--ServerApp.port={port}"] if port is not None else []
     cmd += [] if browser else ["--no-browser"]
+    # Jupyter refuses root unless told; containers (and Colab) run as root on purpose.
+    cmd += ["--allow-root"] if os.geteuid() == 0 and "--allow-root" not in extra else []
     return cmd + list(extra)
 
 
@@ -44,7 +46,8 @@ def main(argv: list[str]) -> int:
         print(MISSING.format(python=sys.executable), file=sys.stderr)
         return 1
     cmd = lab_command(root, args.port, not args.no_browser, extra)
-    print(f"course-kit lab: JupyterLab on {root} (Ctrl-C twice to stop)", flush=True)
+    print(f"course-kit lab: JupyterLab on {root} (Ctrl-C twice to stop)"
+          + ("; running as root (--allow-root)" if "--allow-root" in cmd else ""), flush=True)
     os.chdir(root)
     # Replace this process: Ctrl-C and signals reach JupyterLab directly, exit codes are its own.
     os.execve(cmd[0], cmd, nbgrader_env())
