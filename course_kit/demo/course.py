@@ -60,8 +60,9 @@ def sandbox_choice(bwrap: str = "bwrap") -> tuple[bool, str]:
     support = detect(bwrap)
     if support.ok:
         return False, f"grading in the bubblewrap sandbox ({support.bwrap}, {support.mode} mode)"
-    return True, (f"WARNING: grading the kit's own example submissions WITHOUT a sandbox: "
-                  f"{support.reason} (student submissions would be refused; see `course-kit sandbox`)")
+    return True, (f"WARNING: grading the kit's own example submissions WITHOUT a sandbox "
+                  f"({support.reason.rstrip('.')}); real submissions would be refused, see "
+                  f"`course-kit sandbox`")
 
 
 def grade_examples(course: Path, assignment: str, n: int, out: Path, unsandboxed: bool,
@@ -73,7 +74,7 @@ def grade_examples(course: Path, assignment: str, n: int, out: Path, unsandboxed
     tests, _ = EXAMPLES[assignment]
     expected = write_examples(subs, n, assignment, course)
     result = autograde(course, assignment, subs, out=Path(out) / "graded" / assignment, jobs=jobs,
-                       progress=False, unsandboxed=unsandboxed)
+                       unsandboxed=unsandboxed)
     log(result.summary())
     wrong = wrong_grades(result.students, expected, tests)
     for r in result.students:
