@@ -20,13 +20,17 @@ def as_numpy_frames(video) -> np.ndarray:
     return arr
 
 
-def tile_videos(videos, columns: int | None = None, pad: int = 2) -> np.ndarray:
-    """(N, T, H, W, 3) -> one (T, rows*H', cols*W', 3) video, black gutters of ``pad`` px."""
+def tile_videos(videos, columns: int | None = None, pad: int = 2, fill: int = 0) -> np.ndarray:
+    """(N, T, H, W, 3) -> one (T, rows*H', cols*W', 3) video, gutters of ``pad`` px in grey ``fill``.
+
+    Files use black gutters (the default); the widgets' fallback image uses white
+    ones, to match the page around it.
+    """
     vids = np.stack([as_numpy_frames(v) for v in videos])
     n, t, h, w, _ = vids.shape
     columns = columns or int(np.ceil(np.sqrt(n)))
     rows = int(np.ceil(n / columns))
-    out = np.zeros((t, rows * (h + pad) - pad, columns * (w + pad) - pad, 3), np.uint8)
+    out = np.full((t, rows * (h + pad) - pad, columns * (w + pad) - pad, 3), fill, np.uint8)
     for i in range(n):
         r, c = divmod(i, columns)
         out[:, r * (h + pad):r * (h + pad) + h, c * (w + pad):c * (w + pad) + w] = vids[i]

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from .. import media
 from .player import VideoWidget, default_scale
 from .video import as_videos
 
@@ -19,14 +20,7 @@ __all__ = ["VideoGrid", "tile_videos"]
 
 def tile_videos(videos: list[np.ndarray], columns: int, gap: int = 2) -> np.ndarray:
     """Lay same-shaped (T, H, W, 3) videos out on one canvas per frame, white gaps between."""
-    T, H, W, _ = videos[0].shape
-    rows = math.ceil(len(videos) / columns)
-    out = np.full((T, rows * H + (rows - 1) * gap, columns * W + (columns - 1) * gap, 3), 255,
-                  np.uint8)
-    for i, video in enumerate(videos):
-        r, c = divmod(i, columns)
-        out[:, r * (H + gap):r * (H + gap) + H, c * (W + gap):c * (W + gap) + W] = video
-    return out
+    return media.tile_videos(videos, columns, pad=gap, fill=255)
 
 
 def _normalise(videos, titles, columns, layout, value_range):
