@@ -51,10 +51,17 @@ def available() -> list[str]:
     return sorted(read_manifest())
 
 
-def model_card(name: str, directory: str | Path = PRETRAINED_DIR) -> str:
-    """The model card (Markdown) of a shipped model."""
+def model_card(name: str, directory: str | Path = PRETRAINED_DIR, section: str | None = None) -> str:
+    """The model card (Markdown) of a shipped model; ``section="Measured"``: only that part's body."""
     entry = _entry(name, directory)
-    return (Path(directory) / entry["card"]).read_text()
+    text = (Path(directory) / entry["card"]).read_text()
+    if section is None:
+        return text
+    parts = {p.split("\n", 1)[0].strip(): p.split("\n", 1)[1] if "\n" in p else ""
+             for p in text.split("\n## ")[1:]}
+    if section not in parts:
+        raise ValueError(f"model_card: {name!r} has no section {section!r}; it has {list(parts)}")
+    return parts[section].strip()
 
 
 def _entry(name: str, directory) -> dict:
