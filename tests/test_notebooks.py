@@ -1,0 +1,89 @@
+"""The executed notebooks: what nbval collects, what the release drops, how they export without a kernel.
+
+nbval itself re-runs notebooks/ and source/ (conftest.py at the repository
+root); these tests check the wiring around it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TOUR = ROOT / "notebooks" / "tour.ipynb"
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "source").glob("*/*.ipynb"))
+
+
+def test_nbval_collects_notebooks_and_source_but_not_release_or_tests():
+    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                           "notebooks", "source", "release", "--nbval"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    files = {line.split("::")[0] for line in done.stdout.splitlines() if "::" in line}
+    assert files == {str(p.relative_to(ROOT)) for p in NOTEBOOKS}, done.stdout[-2000:] + done.stderr[-2000:]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_committed_notebooks_are_executed_with_widget_state_and_no_timestamps(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in code), f"{path.name}: run python -m course_kit.notebooks on it"
+    assert nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    assert not any("execution" in c.metadata for c in nb.cells)
+    for cell in code:
+        for out in cell.outputs:
+            assert out.output_type != "error" and out.get("name") != "stderr", (path.name, cell.source[:80])
+
+
+def test_release_drops_what_executing_added():
+    from course_kit.course.release import ClearRunOutput
+    nb = nbformat.read(ROOT / "source" / "svg" / "svg.ipynb", as_version=4)
+    nb.cells[0].metadata["execution"] = {"iopub.status.busy": "2026-01-01T00:00:00Z"}
+    nb.metadata["language_info"] = {"name": "python", "version": "3.11.9"}
+    out, _ = ClearRunOutput().preprocess(nb, {})
+    assert "widgets" not in out.metadata and out.metadata["language_info"] == {"name": "python"}
+    assert not any(c.get("outputs") for c in out.cells if c.cell_type == "code")
+    assert not any("execution" in c.metadata for c in out.cells)
+
+
+def test_export_shows_the_picture_of_widgets_that_carry_one():
+    from course_kit.widgets import strip_video_widget_state
+    nb = nbformat.read(TOUR, as_version=4)
+    kept = strip_video_widget_state(nb).metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            view = out.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            if view and "image/png" in out.data:
+                assert view["model_id"] not in kept, cell.source[:80]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_exported_tour_plays_its_videos_without_kernel_or_network(tmp_path):
+    from browser_support import artifact, browser_page, chromium_path
+    from course_kit.widgets import export_html
+
+    chromium_path()
+    html = export_html(TOUR, tmp_path / "tour.html")
+    pictured = sum("image/png" in out.get("data", {}) for c in nbformat.read(TOUR, as_version=4).cells
+                   for out in c.get("outputs", []))
+    with browser_page(viewport=(1200, 900)) as page:
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                   else route.abort())  # offline: no CDN
+        page.goto(html.as_uri())
+        images = page.locator("img[src^='data:image/png']")
+        images.first.wait_for(timeout=20_000)
+        assert images.count() == pictured
+        page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+        player = images.nth(0)
+        player.scroll_into_view_if_needed()
+        shots = []
+        for _ in range(4):
+            shots.append(player.screenshot())
+            time.sleep(0.3)
+        assert len(set(shots)) >= 3, "the first video of the exported tour does not play"
+        page.screenshot(path=artifact("notebook-tour-exported.png"), full_page=True)
