@@ -4,8 +4,10 @@ The notebooks in ``notebooks/`` and the source notebooks in ``source/`` are
 committed executed, and nbval re-executes them in CI and compares the outputs
 (``conftest.py`` at the repository root). For those outputs to match, both
 runs use the same kernel environment (:data:`KERNEL_ENV`: one CPU thread, so
-float sums happen in one order, and never nbgrader's grading mode), and the
-notebooks seed everything they draw.
+float sums happen in one order; PyTorch's, oneDNN's and MKL's vector code
+pinned to AVX2, so a machine with AVX-512, or an Intel one where this was an
+AMD, takes the same code paths; no progress bars; never nbgrader's grading
+mode), and the notebooks seed everything they draw.
 
 Re-execute after changing a notebook or the library it shows::
 
@@ -26,6 +28,7 @@ from pathlib import Path
 
 #: The kernel's environment for executing and for re-checking notebooks.
 KERNEL_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
+              "ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2", "MKL_CBWR": "AVX2",
               "TQDM_DISABLE": "1"}
 #: Removed from the kernel's environment: the source notebooks skip their slow cells under it.
 KERNEL_ENV_UNSET = ("NBGRADER_EXECUTION",)
