@@ -87,3 +87,44 @@ def test_exported_tour_plays_its_videos_without_kernel_or_network(tmp_path):
             time.sleep(0.3)
         assert len(set(shots)) >= 3, "the first video of the exported tour does not play"
         page.screenshot(path=artifact("notebook-tour-exported.png"), full_page=True)
+
+
+# --- the library behind the notebooks' cells ---------------------------------------------------
+
+def _tiny_model(actions):
+    from course_kit.mocogan import MoCoGAN, MoCoGANConfig
+    import torch
+    torch.manual_seed(0)
+    return MoCoGAN(MoCoGANConfig(action_names=actions, ngf=8)).eval()
+
+
+def test_noise_modes_action_code_alone_gives_no_variety():
+    from course_kit.mocogan.noise_modes import MODES, compare_noise_modes, format_modes
+    model = _tiny_model(["up", "left"])
+    results = compare_noise_modes(model, profile="shapes", per_action=2)
+    assert list(results) == list(MODES)
+    assert results["action code only"]["variety"] == 0 and results["action code only"]["code_spread"] == 0
+    assert results["same noise"]["code_spread"] > 0 and results["fresh noise"]["code_spread"] > 0
+    assert results == compare_noise_modes(model, profile="shapes", per_action=2), "seeded: same numbers"
+    assert "moves the requested way" in format_modes(results)
+    with pytest.raises(ValueError, match="must be conditional"):
+        compare_noise_modes(_tiny_model([]), profile="shapes")
+    with pytest.raises(ValueError, match="`profile` must be one of"):
+        compare_noise_modes(model, profile="ucf")
+
+
+def test_live_training_trains_plots_and_refreshes_samples():
+    from course_kit.mocogan.live import LiveTraining
+    from course_kit.mocogan.train import Trainer, TrainConfig
+    trainer = Trainer(TrainConfig(data="shapes", out="unused", video_batch=2, image_batch=4, stride=1,
+                                  procedural_videos=8, device="cpu",
+                                  model=dict(ngf=8, ndf=8, ndf_video=4, n_frames=8)))
+    live = LiveTraining(trainer, sample_every=2, n_samples=4, columns=2)
+    before = live.grid.videos[0].copy()
+    live.run(2)
+    assert trainer.step == 2 and [r["step"] for r in live.history] == [1, 2]
+    assert set(live.plot.history) == {"loss_D", "loss_G"} and live.plot.history["loss_D"][0] == [1, 2]
+    assert live.grid.columns == 2 and not (live.grid.videos[0] == before).all()
+    assert live.summary().splitlines()[0].split()[:3] == ["step", "d_image", "d_video"]
+    with pytest.raises(ValueError, match="`steps` must be a positive int"):
+        live.run(0)
