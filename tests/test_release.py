@@ -80,7 +80,7 @@ def test_settings_reject_unknown_keys(tmp_path):
 
 def test_readme_colab_table_follows_the_settings():
     """The README's badges come from CourseKit.repository_url, like the notebooks' own badge."""
-    from course_kit.course import readme_badges
+    from course_kit.course import links as readme_badges
     readme = (ROOT / "README.md").read_text()
     assert readme_badges.render(readme, readme_badges.badge_table(ROOT)) == readme, \
         "README's Colab table is stale: run `course-kit release`"
@@ -90,7 +90,7 @@ def test_readme_colab_table_follows_the_settings():
 
 
 def test_readme_colab_table_rewrites_only_between_its_markers(tmp_path):
-    from course_kit.course import readme_badges
+    from course_kit.course import links as readme_badges
     (tmp_path / "nbgrader_config.py").write_text(
         'c = get_config()\nc.CourseKit.repository_url = "https://github.com/uni/ece417-kit"\n')
     (tmp_path / "release" / "mocogan").mkdir(parents=True)
@@ -105,3 +105,17 @@ def test_readme_colab_table_rewrites_only_between_its_markers(tmp_path):
     (tmp_path / "README.md").write_text("no markers\n")
     with pytest.raises(ValueError, match="README.md: expected one"):
         readme_badges.update_readme(tmp_path)
+
+
+def test_lecture_notebooks_badge_and_install_cell_follow_the_settings():
+    from course_kit.course import links
+    settings = load_settings(ROOT)
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        rel_path = path.relative_to(ROOT).as_posix()
+        tagged = {t for c in nb.cells for t in c.metadata.get("tags", [])}
+        assert {rel.BADGE_TAG, rel.INSTALL_TAG} <= tagged, f"{rel_path}: no tagged badge/install cell"
+        assert not rel.render_course_cells(nb, settings, rel_path), \
+            f"{rel_path} is stale: run `course-kit release`"
+        assert settings.colab_url(rel_path) in path.read_text()
+    assert links.update_lecture_notebooks(ROOT) == []

@@ -24,10 +24,13 @@ def release_main(argv: list[str]) -> int:
         print(f"course-kit release: refused: {e}", file=sys.stderr)
         return 1
     print(report.summary())
-    from .readme_badges import update_readme
+    from .links import update_lecture_notebooks, update_readme
     from .settings import find_course_root
-    if update_readme(find_course_root(args.course_dir)):
+    root = find_course_root(args.course_dir)
+    if update_readme(root):
         print("README.md: rewrote the Open in Colab table from CourseKit.repository_url")
+    for path in update_lecture_notebooks(root):
+        print(f"{path.relative_to(root)}: filled its badge and install cell from CourseKit.repository_url")
     return 0
 
 

@@ -1,17 +1,20 @@
-"""The README's "Open in Colab" table, written from the same setting as the notebooks' badges.
+"""Where the repository's address shows outside release/: the README's table and notebooks/.
 
 `CourseKit.repository_url` in nbgrader_config.py is the one source of the
-repository's address: `course-kit release` fills each released notebook's
-badge and install cell from it, and rewrites the README's table between two
-marker comments so the links students click there point at the same place.
-A test fails when the committed README is out of date with the settings.
+repository's address. `course-kit release` fills each released notebook's
+badge and install cell from it, and with this module also rewrites the
+README's "Open in Colab" table (between two marker comments) and the badge
+and install cells of the lecture notebooks in notebooks/, so every link a
+student clicks points at the same place. Tests fail when either is stale.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .release import BADGE
+import nbformat
+
+from .release import BADGE, render_course_cells
 from .settings import load_settings
 
 BEGIN = "<!-- course-kit: colab badges (written by `course-kit release`; edit nbgrader_config.py) -->"
@@ -52,3 +55,17 @@ def update_readme(root: Path) -> bool:
     if new != old:
         path.write_text(new)
     return new != old
+
+
+def update_lecture_notebooks(root: Path) -> list[Path]:
+    """Fill notebooks/*.ipynb badge and install cells from the settings; returns those changed.
+
+    Only the tagged cells' sources change: outputs (what nbval compares) stay.
+    """
+    settings, changed = load_settings(root), []
+    for path in sorted(root.glob("notebooks/*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        if render_course_cells(nb, settings, path.relative_to(root).as_posix()):
+            nbformat.write(nb, path)
+            changed.append(path)
+    return changed
