@@ -46,9 +46,10 @@ def read_manifest(directory: str | Path = PRETRAINED_DIR) -> dict:
     return json.loads(path.read_text())
 
 
-def available() -> list[str]:
-    """Names of the models shipped with this installation."""
-    return sorted(read_manifest())
+def available(kind: str | None = None, directory: str | Path = PRETRAINED_DIR) -> list[str]:
+    """Names of the models shipped with this installation, sorted; ``kind`` keeps one kind ("mocogan", ...)."""
+    return sorted(name for name, entry in read_manifest(directory).items()
+                  if kind is None or entry["kind"] == kind)
 
 
 def model_card(name: str, directory: str | Path = PRETRAINED_DIR, section: str | None = None) -> str:

@@ -45,7 +45,9 @@ def test_demo_samples_every_shipped_mocogan(tmp_path):
 
 def test_sampling_benchmark_times_shipped_models_as_users_call_them():
     from course_kit.bench import sampling
-    names = sampling.shipped_mocogans()
+    from course_kit.pretrained import available
+    names = available("mocogan")
+    assert set(names) < set(available()) and "weizmann-classifier" not in names
     assert {"weizmann-actions", "shapes"} <= set(names)
     seconds = sampling.run(names[:1], n=2, n_frames=8, repeats=1, threads=1)
     text = sampling.report(seconds, n=2, n_frames=8, threads=1)

@@ -8,18 +8,12 @@ out), interleaved so a busy neighbour slows every model alike.
 
 from __future__ import annotations
 
-import os
-
 import torch
 
-from ..pretrained import load_pretrained, read_manifest
-from .timing import median_seconds
+from ..pretrained import available, load_pretrained
+from .timing import load_average, median_seconds
 
 TARGET_SECONDS = 0.5
-
-
-def shipped_mocogans() -> list[str]:
-    return sorted(name for name, entry in read_manifest().items() if entry["kind"] == "mocogan")
 
 
 def run(names: list[str], n: int = 16, n_frames: int = 32, repeats: int = 7,
@@ -33,9 +27,8 @@ def run(names: list[str], n: int = 16, n_frames: int = 32, repeats: int = 7,
 
 
 def report(seconds: dict[str, float], n: int, n_frames: int, threads: int) -> str:
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     lines = [f"MoCoGAN.sample({n}, n_frames={n_frames}) on CPU, {threads} threads "
-             f"(load average {load:.2f}), median of the timed repeats:"]
+             f"(load average {load_average():.2f}), median of the timed repeats:"]
     for name, s in seconds.items():
         verdict = "meets" if s < TARGET_SECONDS else "misses"
         lines.append(f"  {name:<20} {s:.3f} s  ({n * n_frames / s:,.0f} frames/s; "
@@ -47,14 +40,14 @@ def main(argv: list[str]) -> int:
     """`course-kit bench sampling [--model NAME] [--repeats N] [--threads N]`."""
     import argparse
     parser = argparse.ArgumentParser(prog="course-kit bench sampling", description=__doc__)
-    parser.add_argument("--model", action="append", choices=shipped_mocogans(),
+    parser.add_argument("--model", action="append", choices=available("mocogan"),
                         help="a shipped MoCoGAN (repeatable; default: all of them)")
     parser.add_argument("-n", type=int, default=16, help="videos per call (default 16)")
     parser.add_argument("--frames", type=int, default=32, help="frames per video (default 32)")
     parser.add_argument("--repeats", type=int, default=7, help="timed repeats (median is printed)")
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
     args = parser.parse_args(argv)
-    names = args.model or shipped_mocogans()
+    names = args.model or available("mocogan")
     seconds = run(names, args.n, args.frames, args.repeats, args.threads)
     print(report(seconds, args.n, args.frames, args.threads))
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from typing import Callable
@@ -24,3 +25,8 @@ def median_seconds(fns: dict[str, Callable[[], object]], repeats: int = 7,
             fn()
             samples[name].append(time.perf_counter() - start)
     return {name: statistics.median(s) for name, s in samples.items()}
+
+
+def load_average() -> float:
+    """The 1-minute load average (NaN where the OS has none): printed beside every timing."""
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")

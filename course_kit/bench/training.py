@@ -9,13 +9,13 @@ default to the shipped `weizmann-actions` recipe; pass the full-size widths
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 
 import torch
 
 from ..mocogan.train import TrainConfig, Trainer
+from .timing import load_average
 
 
 def run(steps: int = 10, warmup: int = 2, device: str | None = None, threads: int | None = None,
@@ -42,9 +42,8 @@ def run(steps: int = 10, warmup: int = 2, device: str | None = None, threads: in
 
 
 def report(figures: dict, **recipe) -> str:
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     head = (f"MoCoGAN training on {figures['device']} ({figures['threads']} CPU threads, load average "
-            f"{load:.2f}); " + ", ".join(f"{k}={v}" for k, v in recipe.items()))
+            f"{load_average():.2f}); " + ", ".join(f"{k}={v}" for k, v in recipe.items()))
     return "\n".join([head,
                       f"  {figures['seconds per step']:.3f} s per step = "
                       f"{figures['steps per second']:.2f} steps/s "

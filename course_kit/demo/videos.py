@@ -13,12 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..media import tile_videos, write_video
-from ..pretrained import PRETRAINED_DIR, load_pretrained, read_manifest
-
-
-def shipped_mocogans(directory: str | Path = PRETRAINED_DIR) -> list[str]:
-    """Names of the shipped MoCoGAN models, sorted."""
-    return sorted(name for name, entry in read_manifest(directory).items() if entry["kind"] == "mocogan")
+from ..pretrained import PRETRAINED_DIR, available, load_pretrained
 
 
 def shipped_videos(name: str, seed: int = 0, per_action: int = 4, n_frames: int = 16,
@@ -42,7 +37,7 @@ def sample_shipped_models(out: Path, seed: int = 0, per_action: int = 4, n_frame
                           directory: str | Path = PRETRAINED_DIR) -> dict[str, Path]:
     """One GIF grid per shipped MoCoGAN: a row per action (or 8 videos if unconditional)."""
     written = {}
-    for name in shipped_mocogans(directory):
+    for name in available("mocogan", directory):
         videos, titles = shipped_videos(name, seed, per_action, n_frames, directory)
         columns = per_action if len(set(titles)) > 1 else 4
         written[f"videos from {name} (GIF)"] = write_video(Path(out) / f"{name}.gif",
@@ -78,7 +73,7 @@ def videos_page(out: Path, seed: int = 0, timeout: int = 600) -> dict[str, Path]
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    nb = videos_notebook(shipped_mocogans(), seed)
+    nb = videos_notebook(available("mocogan"), seed)
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(out)}}).execute()
     notebook = out / "videos.ipynb"
