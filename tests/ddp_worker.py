@@ -15,10 +15,11 @@ cfg = TrainConfig(data="shapes", procedural_videos=16, out=out, steps=3, video_b
 trainer = train(cfg, progress=False)
 # DDP keeps every rank's weights identical: compare a checksum of all parameters.
 params = [trainer.model, trainer.d_image, trainer.d_video]
-checksum = torch.tensor([sum(float(p.double().sum()) for m in params for p in m.parameters())])
+with torch.no_grad():
+    checksum = torch.tensor([sum(float(p.double().sum()) for m in params for p in m.parameters())])
 gathered = [torch.zeros(1, dtype=checksum.dtype) for _ in range(trainer.world)]
 dist.all_gather(gathered, checksum)
 if trainer.rank == 0:
     with open(f"{out}/ddp.json", "w") as f:
         json.dump({"world": trainer.world, "checksums": [float(g) for g in gathered]}, f)
-dist.destroy_process_group()
+trainer.close()  # what `course-kit train` does: without it gloo may abort the exit

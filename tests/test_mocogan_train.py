@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from browser_support import free_port
 
 from course_kit.mocogan.model import load_mocogan
 
@@ -116,7 +117,7 @@ def test_resume_after_kill_9_matches_an_uninterrupted_run(tmp_path):
 @pytest.mark.slow
 def test_ddp_two_cpu_processes_on_gloo(tmp_path):
     torchrun = Path(sys.executable).with_name("torchrun")
-    r = subprocess.run([str(torchrun), "--nproc_per_node", "2", "--master_port", "0" if False else "29531",
+    r = subprocess.run([str(torchrun), "--nproc_per_node", "2", "--master_port", str(free_port()),
                         str(Path(__file__).with_name("ddp_worker.py")), str(tmp_path)],
                        env=ENV, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]

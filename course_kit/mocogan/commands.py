@@ -62,6 +62,7 @@ def train_main(argv: list[str]) -> int:
     cfg = parse_train_config(argv)
     from .train import train
     trainer = train(cfg)
+    trainer.close()
     if trainer.rank == 0:
         print(f"trained to step {trainer.step}; checkpoint: {Path(cfg.out) / 'checkpoint.pt'}; "
               f"losses: {Path(cfg.out) / 'losses.csv'}; samples: {Path(cfg.out) / 'samples'}")

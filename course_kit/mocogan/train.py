@@ -17,6 +17,7 @@ on CPU, nccl on CUDA).
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import os
 import time
@@ -121,7 +122,8 @@ class Trainer:
         self.cfg = cfg
         self.out = Path(cfg.out)
         self.distributed = dist.is_available() and "RANK" in os.environ and "WORLD_SIZE" in os.environ
-        if self.distributed and not dist.is_initialized():
+        self._owns_process_group = self.distributed and not dist.is_initialized()
+        if self._owns_process_group:
             backend = "nccl" if torch.cuda.is_available() and cfg.device != "cpu" else "gloo"
             dist.init_process_group(backend)
         self.rank = dist.get_rank() if self.distributed else 0
@@ -158,6 +160,23 @@ class Trainer:
         self.opt_d = torch.optim.Adam([*self.d_image.parameters(), *self.d_video.parameters()], **adam)
         self.step = 0
         self.sample_seeds = list(range(8))
+
+    def close(self) -> None:
+        """Release the DDP wrappers and the process group this trainer started (a no-op in one process).
+
+        Call it on every rank when the run is over. A gloo process group that
+        DDP still holds when the interpreter exits is torn down during
+        finalisation, and its worker threads then abort the process
+        ("terminate called without an active exception"), now and then, on
+        an otherwise finished run.
+        """
+        self.g_ddp, self.di_ddp, self.dv_ddp = self.model, self.d_image, self.d_video
+        if not (self.distributed and dist.is_initialized()):
+            return
+        gc.collect()  # drops the DDP reducers, the last holders of the group
+        dist.barrier()
+        if self._owns_process_group:
+            dist.destroy_process_group()
 
     # --- one step -------------------------------------------------------------
 
