@@ -142,3 +142,28 @@ def test_sampling_folds_batchnorm_and_follows_weight_changes():
         assert torch.allclose(changed, g(z).detach(), atol=1e-5)
     assert not torch.allclose(changed, fast, atol=1e-3)
     assert not any("_fused" in k for k in g.state_dict())
+
+
+def test_motion_codes_are_thread_safe_with_the_stateful_mp_lstm():
+    """The explorer renders ahead on a thread while cells sample the same model: the MP LSTM's
+    state (self.h, self.c) must not be shared between two unrolls of different batch sizes."""
+    import threading
+
+    m = tiny(action_names=["a", "b"]).eval()
+    expected = {n: m.motion_codes(list(range(n)), action=[0] * n) for n in (1, 4)}
+    errors, wrong = [], []
+
+    def hammer(n):
+        try:
+            for _ in range(200):
+                if not torch.equal(m.motion_codes(list(range(n)), action=[0] * n), expected[n]):
+                    wrong.append(n)
+        except Exception as e:  # noqa: BLE001 - the failure this test exists to catch
+            errors.append(e)
+
+    threads = [threading.Thread(target=hammer, args=(n,)) for n in (1, 4, 1, 4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and not wrong, (errors[:1], wrong[:5])

@@ -16,6 +16,7 @@ seeds, so "same content, different motion" is just a choice of seeds.
 from __future__ import annotations
 
 import copy
+import threading
 from dataclasses import asdict, dataclass, field
 
 import torch
@@ -23,6 +24,13 @@ from torch import nn
 
 from ..layers import LSTM
 from .networks import ImageGenerator, init_dcgan_weights
+
+# The MP's LSTM keeps its state on the module (initHidden sets self.h/self.c;
+# forward reads and updates them), so initHidden + forward must not interleave
+# with another unroll of the same network: the explorer renders ahead on a
+# background thread while notebook cells sample from the same model. One lock
+# for all models, because models made by ``with_motion`` can share one network.
+_STATEFUL_MOTION_LOCK = threading.Lock()
 
 NOISE_MODES = ("same", "fresh")
 
@@ -161,8 +169,9 @@ class MoCoGAN(nn.Module):
             onehot = nn.functional.one_hot(actions.to(eps.device), self.config.n_actions).to(eps.dtype)
         if not fresh:
             inputs = eps if onehot is None else torch.cat([eps, onehot], dim=1)
-            self.motion.initHidden(n)
-            return self.motion(inputs, n_frames)
+            with _STATEFUL_MOTION_LOCK:
+                self.motion.initHidden(n)
+                return self.motion(inputs, n_frames)
         # fresh noise: unroll the cell by hand, one input per step (the MP forward feeds one)
         m = self.motion
         h = eps.new_zeros(n, m.hidden_size)
