@@ -3,8 +3,9 @@
 nbgrader stops grading a notebook when its kernel dies (``os._exit``, a
 segfault, the memory cap) and keeps every byte a cell prints. Here instead:
 
-- a cell that kills the kernel or runs past the timeout gets an error output
-  (so its test scores 0), a fresh kernel is started, the notebook's earlier
+- a cell that kills the kernel, runs past the timeout or ends in a
+  MemoryError keeps an error output (so its test scores 0), a fresh kernel is
+  started, the notebook's earlier
   non-test code cells are replayed silently to restore its definitions, and
   grading goes on with the next cell;
 - a cell's output is capped at ``max_output_chars`` while it arrives, so
@@ -37,6 +38,13 @@ def _error(ename: str, evalue: str) -> NotebookNode:
 
 def _timed_out(cell) -> bool:
     return any(o.get("output_type") == "error" and o.get("ename") == TIMEOUT_ENAME
+               for o in cell.get("outputs", []))
+
+
+def _ran_out_of_memory(cell) -> bool:
+    """A MemoryError leaves the kernel alive but often still full (the hog is still referenced,
+    or ipykernel still buffers a flood of output), so every later cell would fail too."""
+    return any(o.get("output_type") == "error" and o.get("ename") == "MemoryError"
                for o in cell.get("outputs", []))
 
 
@@ -131,7 +139,7 @@ class ResilientExecute(Execute):
                         TIMEOUT_ENAME, "this cell's output did not finish in time; grading went "
                         "on in a fresh kernel")]
                     return index + 1
-                if _timed_out(cell):
+                if _timed_out(cell) or _ran_out_of_memory(cell):
                     return index + 1
                 if cell.cell_type == "code" and not utils.is_grade(cell):
                     replay.append(index)

@@ -100,6 +100,13 @@ def output_flood():
     return Builder().solve().add_after("MyLinear", "for _ in range(2000):\n    print('x' * 1_000_000)")
 
 
+def memory_hog():
+    # Fills the kernel's memory cap and keeps it: the MemoryError leaves a live kernel that can
+    # no longer import anything (what a flood does when ipykernel buffers it on a busy machine).
+    return Builder().solve().add_after("MyLinear", "hog = []\nwhile True:\n"
+                                       "    hog.append(bytearray(2**20))")
+
+
 SUBMISSIONS = {
     **TYPICAL,
     "infiniteloop": (infinite_loop, ALL - {"test_lstm_forward"}),
@@ -113,6 +120,7 @@ SUBMISSIONS = {
     "importsref": (imports_reference, set()),
     "warnings": (warnings_on_stderr, ALL),
     "flood": (output_flood, ALL),
+    "memoryhog": (memory_hog, ALL),
 }
 # Not notebooks, or not where they should be: graded 0 with a status saying why.
 BROKEN = {"invalidjson": "invalid", "missing": "missing"}
