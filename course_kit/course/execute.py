@@ -5,9 +5,8 @@ segfault, the memory cap) and keeps every byte a cell prints. Here instead:
 
 - a cell that kills the kernel, runs past the timeout or ends in a
   MemoryError keeps an error output (so its test scores 0), a fresh kernel is
-  started, the notebook's earlier
-  non-test code cells are replayed silently to restore its definitions, and
-  grading goes on with the next cell;
+  started, the notebook's earlier non-test code cells are replayed silently to
+  restore its definitions, and grading goes on with the next cell;
 - a cell's output is capped at ``max_output_chars`` while it arrives, so
   gigabytes of prints never reach memory or the feedback.
 """
@@ -36,15 +35,14 @@ def _error(ename: str, evalue: str) -> NotebookNode:
                         traceback=[f"{ename}: {evalue}"])
 
 
-def _timed_out(cell) -> bool:
-    return any(o.get("output_type") == "error" and o.get("ename") == TIMEOUT_ENAME
-               for o in cell.get("outputs", []))
+# A MemoryError leaves the kernel alive but often still full (the hog is still referenced,
+# or ipykernel still buffers a flood of output), so every later cell would fail too: such a
+# cell, like a timed-out one, ends its kernel.
+KERNEL_ENDING_ENAMES = (TIMEOUT_ENAME, "MemoryError")
 
 
-def _ran_out_of_memory(cell) -> bool:
-    """A MemoryError leaves the kernel alive but often still full (the hog is still referenced,
-    or ipykernel still buffers a flood of output), so every later cell would fail too."""
-    return any(o.get("output_type") == "error" and o.get("ename") == "MemoryError"
+def _ended_with(cell, enames) -> bool:
+    return any(o.get("output_type") == "error" and o.get("ename") in enames
                for o in cell.get("outputs", []))
 
 
@@ -122,7 +120,7 @@ class ResilientExecute(Execute):
                 except (DeadKernelError, CellTimeoutError):
                     replay.remove(index)
                     return start
-                if _timed_out(probe):
+                if _ended_with(probe, (TIMEOUT_ENAME,)):
                     replay.remove(index)
                     return start
             for index in range(start, len(self.nb.cells)):
@@ -139,7 +137,7 @@ class ResilientExecute(Execute):
                         TIMEOUT_ENAME, "this cell's output did not finish in time; grading went "
                         "on in a fresh kernel")]
                     return index + 1
-                if _timed_out(cell) or _ran_out_of_memory(cell):
+                if _ended_with(cell, KERNEL_ENDING_ENAMES):
                     return index + 1
                 if cell.cell_type == "code" and not utils.is_grade(cell):
                     replay.append(index)
