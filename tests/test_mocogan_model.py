@@ -80,6 +80,35 @@ def test_conditional_actions():
         tiny().sample(1, action=0)
 
 
+def test_fixed_motion_norm_codes_are_the_same_in_training_and_sampling():
+    def train_mode_codes(model, eps, actions):
+        model.train()
+        model.motion.initHidden(len(eps))
+        with torch.no_grad():
+            return model.motion_from_noise(eps, actions, 6)
+
+    eps, actions = torch.randn(8, 10), torch.arange(8) % 2
+    # the MP's norm: a training batch's first codes are normalised per step, sampling's are not
+    mp = tiny(action_names=["up", "left"])
+    trained = train_mode_codes(mp, eps, actions)
+    mp.eval()
+    assert not torch.allclose(trained[0], mp.motion_from_noise(eps, actions, 6)[0], atol=1e-2)
+    # fixed: the same map in both modes, for a batch of 8 and for one video alone
+    fixed = tiny(action_names=["up", "left"], motion_norm="fixed")
+    assert not fixed.motion.bn.training
+    trained = train_mode_codes(fixed, eps, actions)
+    assert not fixed.motion.bn.training and fixed.motion.bn.running_var.eq(1).all()
+    fixed.eval()
+    assert torch.allclose(trained, fixed.motion_from_noise(eps, actions, 6), atol=1e-6)
+    assert torch.allclose(trained[:, 3], fixed.motion_from_noise(eps[3:4], actions[3:4], 6)[:, 0],
+                          atol=1e-6)
+    # a student's LSTM plugged in follows the model's setting
+    driven = fixed.with_motion(LSTM(12, 100)).train()
+    assert driven.training and not driven.motion.bn.training
+    with pytest.raises(ValueError, match=r"`motion_norm` must be one of \('batch', 'fixed'\), got 'layer'"):
+        MoCoGANConfig(motion_norm="layer")
+
+
 def test_with_motion_drives_the_generator_with_a_students_lstm():
     class StudentLSTM(LSTM):
         calls = 0

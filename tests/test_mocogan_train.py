@@ -38,9 +38,12 @@ def weights(run: Path):
 def test_train_cli_writes_checkpoint_log_and_samples(tmp_path):
     run = tmp_path / "run"
     r = course_kit("train", "mocogan", *TINY, "--out", str(run), "--steps", "4",
-                   "--checkpoint-every", "2", "--sample-every", "2")
+                   "--checkpoint-every", "2", "--sample-every", "2", "--motion-norm", "fixed")
     assert r.returncode == 0, r.stderr
     assert [int(x["step"]) for x in rows(run)] == [1, 2, 3, 4]
+    # --motion-norm fixed: R_M's batch norm never took training statistics
+    assert torch.equal(weights(run)["motion.bn.running_mean"], torch.zeros(12))
+    assert torch.equal(weights(run)["motion.bn.running_var"], torch.ones(12))
     assert float(rows(run)[-1]["loss_d_video"]) > 0
     assert sorted(p.name for p in (run / "samples").iterdir()) == ["step0000002.gif", "step0000004.gif"]
     model = load_mocogan(str(run), device="cpu")
@@ -61,7 +64,7 @@ def test_train_cli_writes_checkpoint_log_and_samples(tmp_path):
     assert loaded.sample(1, n_frames=8, action="slide", seed=0).shape == (1, 8, 64, 64, 3)
     card = model_card("tiny-shapes", directory=shipped)
     assert "trained 4 steps" in card and "procedural shape-motion generator" in card
-    assert "--ngf 8" in card
+    assert "--ngf 8" in card and "--motion-norm fixed" in card and "batch norm held fixed" in card
     # the card's reproduce line parses back to the run's own recipe
     from dataclasses import asdict
     import json

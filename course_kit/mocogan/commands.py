@@ -33,6 +33,9 @@ def parse_train_config(argv: list[str]) -> TrainConfig:
                    help="comma-separated action names in class-folder order (default: folder names)")
     p.add_argument("--unconditional", action="store_true",
                    help="ignore the class folders (no action code z_A)")
+    p.add_argument("--motion-norm", default="batch", choices=("batch", "fixed"),
+                   help="R_M's batch norm: per-step batch statistics in training (the MP) or "
+                        "held fixed so training and sampling compute the same codes")
     p.add_argument("--ngf", type=int, default=64)
     p.add_argument("--ndf", type=int, default=64)
     p.add_argument("--ndf-video", type=int, default=None)
@@ -54,7 +57,7 @@ def parse_train_config(argv: list[str]) -> TrainConfig:
         checkpoint_every=a.checkpoint_every, sample_every=a.sample_every, log_every=a.log_every, seed=a.seed,
         device=a.device, amp=not a.no_amp, threads=a.threads,
         model=dict(image_size=a.image_size, n_frames=a.frames, noise=a.noise, ngf=a.ngf, ndf=a.ndf,
-                   ndf_video=a.ndf_video))
+                   ndf_video=a.ndf_video, motion_norm=a.motion_norm))
     return cfg
 
 

@@ -29,7 +29,8 @@ DATA_CREDITS = {
 def train_command(cfg: dict, mcfg: dict, step: int) -> str:
     """The `course-kit train mocogan` line that repeats a run, every recipe flag included."""
     parts = [f"course-kit train mocogan --data {cfg['data']} --steps {step}",
-             f"--image-size {mcfg['image_size']} --noise {mcfg['noise']}",
+             f"--image-size {mcfg['image_size']} --noise {mcfg['noise']}"
+             + (f" --motion-norm {mcfg['motion_norm']}" if mcfg.get("motion_norm", "batch") != "batch" else ""),
              f"--ngf {mcfg['ngf']} --ndf {mcfg['ndf']} --ndf-video {mcfg.get('ndf_video') or mcfg['ndf']}",
              f"--frames {mcfg['n_frames']} --stride {cfg['stride']} --video-batch {cfg['video_batch']}",
              f"--image-batch {cfg['image_batch']} --lr {cfg['lr']} --seed {cfg['seed']}"]
@@ -63,7 +64,9 @@ def model_card(name: str, run: dict, step: int, data_credit: str, metrics_table:
         "## Recipe", "",
         f"- actions (z_A -> R_M): {actions}",
         f"- z_C {mcfg['d_content']}, z_M noise {mcfg['d_motion']} ({mcfg['noise']} noise every step), "
-        f"R_M hidden {mcfg['motion_hidden']}",
+        f"R_M hidden {mcfg['motion_hidden']}"
+        + ("; R_M's batch norm held fixed (eval mode) in training too, so training and sampling "
+           "compute the same motion codes" if mcfg.get("motion_norm", "batch") == "fixed" else ""),
         f"- widths: G_I ngf {mcfg['ngf']}, D_I ndf {mcfg['ndf']}, D_V ndf {mcfg.get('ndf_video') or mcfg['ndf']}; "
         f"clips of {mcfg['n_frames']} frames, real-frame stride {cfg['stride']}",
         f"- video batch {cfg['video_batch']}, image batch {cfg['image_batch']}, Adam lr {cfg['lr']} "

@@ -33,6 +33,10 @@ from .networks import ImageGenerator, init_dcgan_weights
 _STATEFUL_MOTION_LOCK = threading.Lock()
 
 NOISE_MODES = ("same", "fresh")
+# R_M's batch norm: "batch" is the MP (per-step batch statistics while training,
+# running averages when sampling); "fixed" keeps it in eval mode throughout, so a
+# code is computed the same way in training and in sampling (see MoCoGAN.train).
+MOTION_NORMS = ("batch", "fixed")
 
 
 @dataclass
@@ -49,10 +53,14 @@ class MoCoGANConfig:
     ndf: int = 64
     ndf_video: int | None = None  # D_V width (default: ndf); 3D convolutions dominate CPU time
     n_frames: int = 16  # clip length the video discriminator is built for
+    motion_norm: str = "batch"
 
     def __post_init__(self):
         if self.noise not in NOISE_MODES:
             raise ValueError(f"MoCoGANConfig: `noise` must be one of {NOISE_MODES}, got {self.noise!r}")
+        if self.motion_norm not in MOTION_NORMS:
+            raise ValueError(f"MoCoGANConfig: `motion_norm` must be one of {MOTION_NORMS}, "
+                             f"got {self.motion_norm!r}")
         self.action_names = list(self.action_names)
 
     @property
@@ -102,10 +110,29 @@ class MoCoGAN(nn.Module):
             motion = LSTM(config.motion_input, config.motion_hidden)
             motion.initWeight()
         self.motion = motion
+        self.train(self.training)  # applies motion_norm to the new R_M
 
     @property
     def actions(self) -> list[str]:
         return list(self.config.action_names)
+
+    def train(self, mode: bool = True) -> "MoCoGAN":
+        """As ``nn.Module.train``; with ``motion_norm="fixed"`` R_M's batch norm stays in eval mode.
+
+        The MP's one ``bn`` normalises every step of the unroll. In training
+        mode it uses each step's own batch statistics, so the first steps
+        (from a zero state, small) come out as large as the later ones; when
+        sampling it uses running averages pooled over all steps, which leave
+        those first codes small. A model trained that way fades its first
+        frames in. Held in eval mode, with the running statistics it starts
+        with (mean 0, variance 1), the norm is the same map in both.
+        """
+        super().train(mode)
+        if self.config.motion_norm == "fixed":
+            bn = getattr(self.motion, "bn", None)
+            if isinstance(bn, nn.modules.batchnorm._BatchNorm):
+                bn.eval()
+        return self
 
     @property
     def device(self) -> torch.device:
