@@ -83,7 +83,6 @@ def test_conditional_actions():
 def test_fixed_motion_norm_codes_are_the_same_in_training_and_sampling():
     def train_mode_codes(model, eps, actions):
         model.train()
-        model.motion.initHidden(len(eps))
         with torch.no_grad():
             return model.motion_from_noise(eps, actions, 6)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .model import MOTION_NORMS, NOISE_MODES, MoCoGANConfig
 from .train import TrainConfig
 
 
@@ -23,7 +24,7 @@ def parse_train_config(argv: list[str]) -> TrainConfig:
     p.add_argument("--stride", type=int, default=d.stride, help="real-frame stride")
     p.add_argument("--frames", type=int, default=16, help="clip length T >= 8")
     p.add_argument("--image-size", type=int, default=64, choices=(64, 96))
-    p.add_argument("--noise", default="same", choices=("same", "fresh"),
+    p.add_argument("--noise", default=MoCoGANConfig.noise, choices=NOISE_MODES,
                    help="motion noise: same at every step (the MP) or fresh each step (the paper)")
     p.add_argument("--procedural-videos", type=int, default=d.procedural_videos,
                    help="how many procedural videos to make when --data shapes")
@@ -33,7 +34,7 @@ def parse_train_config(argv: list[str]) -> TrainConfig:
                    help="comma-separated action names in class-folder order (default: folder names)")
     p.add_argument("--unconditional", action="store_true",
                    help="ignore the class folders (no action code z_A)")
-    p.add_argument("--motion-norm", default="batch", choices=("batch", "fixed"),
+    p.add_argument("--motion-norm", default=MoCoGANConfig.motion_norm, choices=MOTION_NORMS,
                    help="R_M's batch norm: per-step batch statistics in training (the MP) or "
                         "held fixed so training and sampling compute the same codes")
     p.add_argument("--ngf", type=int, default=64)
