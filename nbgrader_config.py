@@ -33,10 +33,12 @@ c.GradingKernelManager.memory_limit_mb = int(os.environ.get("COURSE_KIT_KERNEL_M
 # Characters of output kept per cell (the rest is dropped while the cell runs).
 c.ResilientExecute.max_output_chars = 200_000
 
-# A harmless warning on stderr must not zero a correct answer: nbgrader scores a test
-# cell 0 when it writes to stderr, so drop stderr that is only warnings.
-c.IgnorePattern.enabled = True
-c.IgnorePattern.pattern = r"\w*Warning\b"
+# A test's score depends on its assertions only: stderr (prints, logging, tqdm, warnings)
+# never costs points and stays visible in the graded notebook (course_kit/course/scoring.py).
+# Before the first student, the source notebook is graded with these very settings; unless it
+# gets full marks the run stops with an instructor's message and writes no grade
+# (course_kit/course/preflight.py).
+c.Autograde.pre_convert_hook = "course_kit.course.preflight.before_autograde"
 
 # Deleted test cells come back from the gradebook; edited ones are overwritten by checksum.
 c.OverwriteCells.add_missing_cells = True
@@ -64,7 +66,7 @@ c.HideHiddenTests.enabled = not c.CourseKit.show_hidden_details
 # or the network, and is capped as below. Without bwrap, grading refuses to run unless
 # you allow it: `nbgrader autograde ... --Sandbox.allow_unsandboxed=True` or
 # COURSE_KIT_UNSANDBOXED=1 (student code then runs as you, with access to everything).
-c.Sandbox.memory_mb = c.GradingKernelManager.memory_limit_mb  # address space per process, MiB
+c.Sandbox.memory_mb = c.GradingKernelManager.memory_limit_mb  # memory (RLIMIT_DATA) per process, MiB
 c.Sandbox.cpu_seconds = 900          # CPU seconds per process
 c.Sandbox.max_processes = 256        # processes and threads
 c.Sandbox.max_file_mb = 256          # largest file a kernel may write, MiB

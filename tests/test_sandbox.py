@@ -53,7 +53,7 @@ def test_argv_caps_and_drops_privileges_as_root():
     inner = argv[argv.index("--") + 1:]
     assert "setpriv" in inner and "--reuid=1234567" in inner and "--no-new-privs" in inner
     prl = inner[inner.index("prlimit"):]
-    assert f"--as={1024 * 2**20}" in prl and "--nproc=32" in prl and "--cpu=60" in prl
+    assert f"--data={1024 * 2**20}" in prl and "--nproc=32" in prl and "--cpu=60" in prl
     assert f"--fsize={8 * 2**20}" in prl and prl[prl.index("--") + 1:] == plan().kernel_cmd
     assert inner.index("setpriv") < inner.index("prlimit")
 

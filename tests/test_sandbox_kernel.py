@@ -95,7 +95,7 @@ def test_caps_come_from_the_config(course):
     c = Config()
     c.Sandbox.max_processes = 48
     c.Sandbox.memory_mb = 2048
-    out = run(["import resource as r\nprint(r.getrlimit(r.RLIMIT_NPROC)[0], r.getrlimit(r.RLIMIT_AS)[0] >> 20)"],
+    out = run(["import resource as r\nprint(r.getrlimit(r.RLIMIT_NPROC)[0], r.getrlimit(r.RLIMIT_DATA)[0] >> 20)"],
               course, c)
     assert out[0].split() == ["48", "2048"]
 

@@ -9,6 +9,12 @@ crashes nbgrader costs only its own grade), then writes its students'
 feedback. At the end the workers' gradebooks are merged into one (every row
 has a UUID or student-id key, so the union is exact), and the grades CSV,
 feedback HTML and autograded notebooks are written to ``out``.
+
+Before any student, one worker grades the source notebook with the same
+configuration (:mod:`course_kit.course.preflight`); a set-up that cannot give
+it full marks, or that fails during the run (a kernel that cannot start, the
+instructor's imports failing), raises ``GradingSetupError`` and ``out`` is
+left untouched: no CSV of zeros, no gradebook.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from pathlib import Path
 
 from .collect import Submission, collect, extract_zip
 from .nbgrader_run import NbgraderError, nbgrader_env, run_nbgrader
+from .preflight import DONE_ENV, GradingSetupError, source_digest
 from .release import scratch_course, source_notebooks
 from .settings import load_settings
 
@@ -200,6 +207,20 @@ def _grade_cells(course: Path, assignment: str) -> tuple[dict, dict]:
     return tests, manual
 
 
+def _check_setup(workers: list[GradingWorker], course: Path, assignment: str,
+                 timeout: float) -> None:
+    """The set-up check in the first worker; the others are told it passed (same sources)."""
+    answer = workers[0].ask({"preflight": True}, timeout=timeout)
+    if not answer["success"]:
+        for worker in workers:
+            worker.stop(kill=True)
+        raise GradingSetupError(answer.get("setup_error") or
+                                f"grading set-up check could not run: {_log_error(answer['log'])}")
+    digest = source_digest(sorted((course / "source" / assignment).glob("*.ipynb")))
+    for worker in workers[1:]:
+        worker.env = {**worker.env, DONE_ENV: digest}
+
+
 def merge_gradebooks(target: Path, sources: list[Path]) -> None:
     """Union of the rows of ``sources`` into ``target`` (all copies of one gradebook)."""
     con = sqlite3.connect(target)
@@ -264,13 +285,18 @@ def autograde(root: str | Path | None, assignment: str, submissions: str | Path,
                                    ("--Sandbox.allow_unsandboxed=True",) if unsandboxed else ())
             all_workers.append(worker)
             workers.put(worker)
+        _check_setup(all_workers, master, assignment, student_timeout)
         graded_in: dict[str, Path] = {}
+        setup_errors: list[str] = []
         lock = threading.Lock()
 
         def grade(sub: Submission) -> StudentResult:
             if sub.status != "ok":
                 return _zero(sub, sub.status, "; ".join(sub.notes), test_cells, manual_cells)
             worker = workers.get()
+            if setup_errors:   # the run is stopping: grade no one else
+                workers.put(worker)
+                return _zero(sub, "failed", "not graded: the set-up failed", test_cells, manual_cells)
             t0 = time.perf_counter()
             try:
                 dest = worker.course / "submitted" / sub.student / assignment
@@ -278,6 +304,8 @@ def autograde(root: str | Path | None, assignment: str, submissions: str | Path,
                 for name, path in sub.files.items():
                     shutil.copy(path, dest / name)
                 answer = worker.ask({"autograde": sub.student}, timeout=student_timeout)
+                if answer.get("setup_error"):
+                    setup_errors.append(answer["setup_error"])
                 try:
                     if not answer["success"]:
                         raise NbgraderError(_log_error(answer["log"]))
@@ -299,6 +327,10 @@ def autograde(root: str | Path | None, assignment: str, submissions: str | Path,
                                unit="student", disable=not progress):
                 results.append(future.result())
         results.sort(key=lambda r: r.student)
+        if setup_errors:
+            for worker in all_workers:
+                worker.stop(kill=True)
+            raise GradingSetupError(setup_errors[0])
 
         # Feedback, one call per worker (in parallel), then everything into `out`.
         def feedback(worker: GradingWorker) -> None:

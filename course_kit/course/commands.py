@@ -52,7 +52,13 @@ def autograde_main(argv: list[str]) -> int:
                    help="where bubblewrap cannot run, grade anyway with student code running as you "
                         "(Sandbox.allow_unsandboxed); only for submissions you trust")
     args = p.parse_args(argv)
-    result = autograde(args.course_dir, args.assignment, args.submissions, out=args.out,
-                       jobs=args.jobs, cell_timeout=args.cell_timeout, unsandboxed=args.unsandboxed)
+    from .preflight import GradingSetupError
+    try:
+        result = autograde(args.course_dir, args.assignment, args.submissions, out=args.out,
+                           jobs=args.jobs, cell_timeout=args.cell_timeout,
+                           unsandboxed=args.unsandboxed)
+    except GradingSetupError as e:
+        print(f"course-kit autograde: stopped, nothing written: {e}", file=sys.stderr)
+        return 3
     print(result.summary())
     return 0

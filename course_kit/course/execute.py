@@ -8,7 +8,13 @@ segfault, the memory cap) and keeps every byte a cell prints. Here instead:
   started, the notebook's earlier non-test code cells are replayed silently to
   restore its definitions, and grading goes on with the next cell;
 - a cell's output is capped at ``max_output_chars`` while it arrives, so
-  gigabytes of prints never reach memory or the feedback.
+  gigabytes of prints never reach memory or the feedback;
+- until one notebook in this process has run its instructor cells cleanly, a
+  kernel that cannot start, or an instructor cell failing on an import before
+  any student code ran, is the set-up's fault: it raises
+  :class:`~course_kit.course.preflight.GradingSetupError`, which stops the run
+  and removes the submission it was grading from the gradebook, instead of
+  giving the student 0 (and every later student too).
 """
 
 from __future__ import annotations
@@ -19,12 +25,14 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.client import NotebookClient
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbformat import NotebookNode
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute,
-                                    IgnorePattern, LimitOutput, SaveAutoGrades)
+from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, Execute, LimitOutput
 from nbgrader import utils
 from traitlets import Integer, Type
 
 from .kernel import GradingKernelManager
+from ..sandbox.kernel import SubmissionRejected
+from .preflight import PREFLIGHT_RESOURCE, GradingSetupError
+from .scoring import SaveAutoGradesByAssertions
 
 TIMEOUT_ENAME = "CellTimeoutError"
 DIED_ENAME = "KernelDied"
@@ -46,6 +54,36 @@ def _ended_with(cell, enames) -> bool:
                for o in cell.get("outputs", []))
 
 
+IMPORT_ENAMES = ("ModuleNotFoundError", "ImportError")
+
+
+def _is_instructor_cell(cell) -> bool:
+    """A locked cell that is neither a test nor an answer: the instructor's set-up code."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.cell_type == "code" and bool(meta.get("locked")) and not meta.get("grade") \
+        and not meta.get("solution")
+
+
+def setup_import_failure(nb) -> tuple[int, str] | None:
+    """(index, error) of an instructor cell that failed on an import before any student code ran."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        if not cell.get("metadata", {}).get("nbgrader", {}).get("locked"):
+            return None   # student code ran from here on: a later failure may be theirs
+        if _is_instructor_cell(cell):
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "error" and out.get("ename") in IMPORT_ENAMES:
+                    return index, f"{out['ename']}: {out.get('evalue', '')}"
+    return None
+
+
+def instructor_cells_ran_cleanly(nb) -> bool:
+    return not any(_is_instructor_cell(c) and any(o.get("output_type") == "error"
+                                                   for o in c.get("outputs", []))
+                   for c in nb.cells)
+
+
 class ResilientExecute(Execute):
     max_output_chars = Integer(200_000, help="characters of output kept per cell").tag(config=True)
     max_restarts = Integer(8, help="fresh kernels started per notebook before the rest "
@@ -53,6 +91,9 @@ class ResilientExecute(Execute):
     grading_kernel_manager = Type(GradingKernelManager,
                                   klass="jupyter_client.manager.AsyncKernelManager",
                                   help="kernel manager of grading kernels").tag(config=True)
+
+    #: Becomes True in this process once a notebook ran its instructor cells without error.
+    setup_proven = False
 
     setup_timeout = Integer(180, help="seconds allowed to locked, ungraded cells (the setup "
                             "cell imports torch: slow on a busy machine, and not student code)"
@@ -105,12 +146,53 @@ class ResilientExecute(Execute):
                 break
             start = self._run_session(start, replay, resources)
             sessions += 1
+        self._check_setup(resources)
         self.set_widgets_metadata()
         return self.nb, self.resources
 
+    # --- a broken set-up stops the run ----------------------------------------------
+    def _check_setup(self, resources) -> None:
+        if ResilientExecute.setup_proven or _is_preflight(resources):
+            return
+        failure = setup_import_failure(self.nb)
+        if failure is not None and not _student_modules(resources):
+            index, error = failure
+            self._setup_failed(resources, f"the instructor's cell {index} "
+                               f"({self.nb.cells[index].metadata['nbgrader'].get('grade_id', '')}) "
+                               f"failed before any student code ran: {error}")
+        if instructor_cells_ran_cleanly(self.nb):
+            ResilientExecute.setup_proven = True
+
+    def _setup_failed(self, resources, what: str):
+        """Forget the submission being graded (nbgrader already created it) and stop the run."""
+        info = (resources or {}).get("nbgrader", {})
+        if info.get("db_url") and info.get("student"):
+            from nbgrader.api import Gradebook, MissingEntry
+            with Gradebook(info["db_url"]) as gb:
+                try:
+                    gb.remove_submission(info["assignment"], info["student"])
+                except MissingEntry:
+                    pass
+        raise GradingSetupError(
+            f"grading set-up failure while grading {info.get('student', 'a submission')}: {what}. "
+            "Nothing a student wrote can cause this, so the run stopped and no grade was written "
+            "for this submission (README: Troubleshooting grading).")
+
     def _run_session(self, start: int, replay: list[int], resources) -> int:
         """Run cells from ``start`` in one kernel; returns where the next kernel starts."""
+        self._session_started = False
+        try:
+            return self._run_kernel_session(start, replay, resources)
+        except Exception as e:
+            if self._session_started or ResilientExecute.setup_proven \
+                    or isinstance(e, SubmissionRejected) or _is_preflight(resources):
+                raise
+            self._setup_failed(resources, f"the grading kernel could not start "
+                               f"({type(e).__name__}: {str(e)[:600]})")
+
+    def _run_kernel_session(self, start: int, replay: list[int], resources) -> int:
         with self.setup_kernel():
+            self._session_started = True
             info = self.wait_for_reply(self.kc.kernel_info())
             self.nb.metadata["language_info"] = info["content"]["language_info"]
             for index in list(replay):
@@ -144,7 +226,23 @@ class ResilientExecute(Execute):
         return len(self.nb.cells)
 
 
+def _is_preflight(resources) -> bool:
+    """The set-up check itself is running (it reports failures in its own words)."""
+    return bool((resources or {}).get(PREFLIGHT_RESOURCE))
+
+
+def _student_modules(resources) -> list[str]:
+    """Python modules among the files a student submitted (they could shadow any import)."""
+    from pathlib import Path
+    path = (resources or {}).get("metadata", {}).get("path")
+    if not path:
+        return []
+    return sorted(p.name for p in Path(path).iterdir()
+                  if p.suffix in (".py", ".pth", ".so") or (p.is_dir() and any(p.glob("*.py"))))
+
+
 def grading_preprocessors() -> list:
-    """nbgrader's autograde preprocessors with Execute replaced by ResilientExecute."""
-    return [ResilientExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-            SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+    """nbgrader's autograde preprocessors, with Execute replaced by ResilientExecute and
+    SaveAutoGrades by SaveAutoGradesByAssertions (stderr never costs a test its points)."""
+    return [ResilientExecute, ClearMetadataPreprocessor, LimitOutput,
+            SaveAutoGradesByAssertions, AssignLatePenalties, CheckCellMetadata]

@@ -16,7 +16,8 @@ from traitlets import Integer, List, Unicode
 
 
 class GradingKernelManager(AsyncKernelManager):
-    memory_limit_mb = Integer(4096, help="address-space cap of the kernel in MiB (0: none)"
+    memory_limit_mb = Integer(4096, help="memory cap of the kernel in MiB: RLIMIT_DATA, what it "
+                              "can really allocate, not its address space (0: none)"
                               ).tag(config=True)
     cpu_limit_seconds = Integer(0, help="CPU-time cap of the kernel in seconds (0: none)"
                                 ).tag(config=True)

@@ -1,8 +1,10 @@
 """One grading worker: ``python -m course_kit.course.worker COURSE_DIR ASSIGNMENT [--Class.trait=VALUE ...]``.
 
 Reads commands on stdin, one JSON object a line, and answers each with one
-JSON line on stdout: ``{"autograde": STUDENT}`` grades one submission,
-``{"feedback": true}`` writes feedback for every student graded here.
+JSON line on stdout: ``{"preflight": true}`` grades the source notebook with
+this configuration (the set-up check), ``{"autograde": STUDENT}`` grades one
+submission, ``{"feedback": true}`` writes feedback for every student graded
+here. An answer with ``setup_error`` means the set-up, not the student, failed.
 Starting nbgrader costs seconds of CPU (imports, config); a worker pays it
 once for all the students it grades. Its course directory and gradebook are
 its own, so workers never contend for SQLite. Options after the assignment
@@ -14,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 
 def _api(course_dir: str, config_args: list[str]):
@@ -32,9 +35,17 @@ def main(argv: list[str]) -> int:
     reply = sys.stdout
     sys.stdout = sys.stderr  # nbgrader's own prints must not corrupt the reply channel
     api = _api(course_dir, config_args)
+    from . import preflight
     for line in sys.stdin:
         command = json.loads(line)
-        if "autograde" in command:
+        preflight.raised.clear()
+        if "preflight" in command:
+            try:
+                preflight.check_assignment(api.config, Path(course_dir), assignment)
+                result = {"success": True}
+            except preflight.GradingSetupError as e:
+                result = {"success": False, "error": str(e)}
+        elif "autograde" in command:
             result = api.autograde(assignment, command["autograde"], force=True, create=True)
         elif "feedback" in command:
             result = api.generate_feedback(assignment, force=True)
@@ -42,6 +53,8 @@ def main(argv: list[str]) -> int:
             result = {"success": False, "error": f"unknown command {command}"}
         answer = {"success": bool(result.get("success")),
                   "log": (result.get("error") or "")[-3000:] + (result.get("log") or "")[-3000:]}
+        if preflight.raised:
+            answer["setup_error"] = str(preflight.raised[-1])
         reply.write(json.dumps(answer) + "\n")
         reply.flush()
     return 0

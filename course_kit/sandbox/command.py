@@ -46,7 +46,7 @@ class Limits:
     scratch_mb: int
 
     def prlimit_args(self) -> list[str]:
-        return ["prlimit", f"--as={self.memory_mb * MiB}", f"--cpu={self.cpu_seconds}",
+        return ["prlimit", f"--data={self.memory_mb * MiB}", f"--cpu={self.cpu_seconds}",
                 f"--nproc={self.max_processes}", f"--fsize={self.max_file_mb * MiB}", "--core=0", "--"]
 
 

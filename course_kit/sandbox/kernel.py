@@ -10,7 +10,6 @@ interrupts, shutdown) is jupyter_client's own.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import pwd
 import secrets
@@ -31,18 +30,52 @@ BOX_PREFIX = "course-kit-sandbox-"
 MAX_BOX_PATH = 90   # + "/conn/kernel-NNNNN" stays under the 108-byte limit of a unix socket path
 
 
-def python_paths(executable: str) -> list[str]:
-    """Host paths a kernel started with ``executable`` needs to read: its environment and the kit."""
-    paths: list[str] = []
-    if os.path.realpath(executable) == os.path.realpath(sys.executable):
-        paths += [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix]
-        paths += [p for p in sys.path if p and os.path.isabs(p)]
-    else:  # another kernelspec's interpreter: mount its prefix (bin/..) and that of its real file
-        for exe in (executable, os.path.realpath(executable)):
-            paths.append(str(Path(exe).parent.parent))
-    spec = importlib.util.find_spec("course_kit")
-    if spec and spec.submodule_search_locations:
-        paths += list(spec.submodule_search_locations)
+#: Run by the kernel's own interpreter (outside the sandbox, from a neutral folder, with the
+#: kernel's environment): where its Python lives and where *it* finds the kit. Finding a
+#: spec does not import the package.
+_PROBE = """
+import importlib.util, json, sys
+spec = importlib.util.find_spec("course_kit")
+kit = list(spec.submodule_search_locations or []) if spec else []
+print(json.dumps({"prefixes": [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix],
+                  "path": [p for p in sys.path if p], "kit": kit}))
+"""
+_probed: dict[tuple, dict] = {}
+
+
+class InterpreterProbeFailed(RuntimeError):
+    """The kernel's interpreter could not even be run: an instructor's set-up fault."""
+
+
+def probe_interpreter(executable: str, env: dict[str, str] | None = None) -> dict:
+    """What ``executable`` resolves, asked of it (cached per interpreter and environment)."""
+    env = {k: v for k, v in (env or {}).items() if k in ("PYTHONPATH", "PYTHONHOME", "PATH")}
+    key = (os.path.realpath(executable), tuple(sorted(env.items())))
+    if key not in _probed:
+        import json
+        import subprocess
+        full_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONNOUSERSITE": "1", **env}
+        proc = subprocess.run([executable, "-c", _PROBE], capture_output=True, text=True,
+                              cwd="/", env=full_env, timeout=60)
+        if proc.returncode != 0:
+            raise InterpreterProbeFailed(f"the grading kernel's interpreter {executable} could not be "
+                                   f"started to find course_kit: {proc.stderr.strip()[-500:]}")
+        _probed[key] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return _probed[key]
+
+
+def python_paths(executable: str, env: dict[str, str] | None = None) -> list[str]:
+    """Host paths a kernel started with ``executable`` needs to read: its environment and the kit.
+
+    The kit is located by the kernel's interpreter, not by the grader: nbgrader runs in the
+    course folder, whose ``course_kit/`` (if any) shadows the installed one in the grader's
+    process only, while the kernel imports whatever its own interpreter resolves (a
+    site-packages copy, an editable install of another checkout, ...).
+    """
+    found = probe_interpreter(executable, env)
+    paths = [*found["prefixes"], *[p for p in found["path"] if os.path.isabs(p)], *found["kit"]]
+    for exe in (executable, os.path.realpath(executable)):   # a venv's bin/ may link elsewhere
+        paths.append(str(Path(exe).parent.parent))
     out: list[str] = []
     for p in paths:
         p = os.path.realpath(p) if os.path.islink(p) else os.path.abspath(p)
@@ -61,6 +94,13 @@ def fresh_uid() -> int:
             return uid
 
 
+def _submitted_folder(workdir: str) -> Path | None:
+    work = Path(workdir)
+    if len(work.parts) < 4 or work.parts[-3] != "autograded":
+        return None
+    return work.parents[2] / "submitted" / work.parts[-2] / work.parts[-1]
+
+
 def submitted_links(workdir: str) -> list[str]:
     """Symbolic links in the submitted folder that nbgrader graded into ``workdir``.
 
@@ -69,16 +109,37 @@ def submitted_links(workdir: str) -> list[str]:
     student's own grading folder. Only nbgrader's default layout
     (``<course>/autograded/<student>/<assignment>``) is recognised.
     """
-    work = Path(workdir)
-    if len(work.parts) < 4 or work.parts[-3] != "autograded":
+    submitted = _submitted_folder(workdir)
+    if submitted is None:
         return []
-    submitted = work.parents[2] / "submitted" / work.parts[-2] / work.parts[-1]
     found = []
     for dirpath, dirnames, filenames in os.walk(submitted):
         for name in dirnames + filenames:
             if os.path.islink(os.path.join(dirpath, name)):
                 found.append(os.path.relpath(os.path.join(dirpath, name), submitted))
     return sorted(found)
+
+
+def submitted_modules(workdir: str) -> list[str]:
+    """Python modules and packages a student submitted beside the notebook.
+
+    The kernel's working folder comes before site-packages on its ``sys.path``,
+    so a submitted ``course_kit/`` or ``torch.py`` would replace the kit's
+    checks or torch itself while the tests run. Files the assignment's own
+    ``source/`` folder provides are the instructor's (nbgrader copies them over
+    the student's) and are allowed.
+    """
+    submitted = _submitted_folder(workdir)
+    if submitted is None or not submitted.is_dir():
+        return []
+    source = submitted.parents[2] / "source" / submitted.name
+    found = []
+    for entry in sorted(submitted.iterdir()):
+        module = entry.suffix in (".py", ".pth", ".so") or (
+            entry.is_dir() and (any(entry.glob("*.py")) or any(entry.glob("*.so"))))
+        if module and not (source / entry.name).exists():
+            found.append(entry.name + ("/" if entry.is_dir() else ""))
+    return found
 
 
 def _process_identity(pid: int) -> str | None:
@@ -120,12 +181,18 @@ class SandboxKernelManager(AsyncKernelManager):
         self.sandboxed = False
 
     async def _async_pre_start_kernel(self, **kw):
+        workdir = os.path.abspath(kw.get("cwd") or os.getcwd())
+        modules = submitted_modules(workdir)
+        if modules:
+            raise SubmissionRejected(
+                f"Not grading {workdir}: the submission contains Python code beside the notebook "
+                f"({', '.join(modules)}), which would replace the kit's or PyTorch's own modules "
+                "while the tests run. Submit the notebook alone and grade again.")
         support = require(self.sandbox.bwrap, self.sandbox.allow_unsandboxed)
         if not support.ok:
             self.log.warning("GRADING WITHOUT A SANDBOX (Sandbox.allow_unsandboxed=True): %s", support.reason)
             return await super()._async_pre_start_kernel(**kw)
 
-        workdir = os.path.abspath(kw.get("cwd") or os.getcwd())
         links = submitted_links(workdir)
         if links:
             raise SubmissionRejected(
@@ -143,10 +210,11 @@ class SandboxKernelManager(AsyncKernelManager):
                 os.chown(p, uid, uid)
 
         s = self.sandbox
+        kernel_env = self._kernel_env(kw.get("env") or {}, cmd[0])
         plan = Plan(
             bwrap=support.bwrap, mode=support.mode, kernel_cmd=cmd, workdir=workdir,
-            conn_dir=str(conn), readonly=self._readonly_paths(cmd[0], workdir),
-            env=self._kernel_env(kw.get("env") or {}, cmd[0]),
+            conn_dir=str(conn), readonly=self._readonly_paths(cmd[0], workdir, kernel_env),
+            env=kernel_env,
             limits=Limits(s.memory_mb, s.cpu_seconds, s.max_processes, s.max_file_mb, s.scratch_mb),
             uid=uid, gpu_devices=sorted(glob("/dev/nvidia*")) if s.gpu else [])
         self._log_file = open(self._box / "kernel.log", "wb")
@@ -173,10 +241,14 @@ class SandboxKernelManager(AsyncKernelManager):
         self.ip = str(conn / "kernel")
         return conn
 
-    def _readonly_paths(self, executable: str, workdir: str) -> list[str]:
+    def _readonly_paths(self, executable: str, workdir: str,
+                        env: dict[str, str] | None = None) -> list[str]:
         """The environment and ``readonly_paths``, minus anything that contains the course."""
         readonly = []
-        for path in python_paths(executable):
+        if not probe_interpreter(executable, env)["kit"]:   # the set-up check will say so too
+            self.log.warning("sandbox: the kernel's interpreter %s cannot import course_kit",
+                             executable)
+        for path in python_paths(executable, env):
             if _under(workdir, path):   # e.g. the course folder on sys.path when nbgrader runs there
                 self.log.debug("sandbox: not mounting %s (it contains the course being graded)", path)
             else:

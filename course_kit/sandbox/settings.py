@@ -14,8 +14,10 @@ class Sandbox(Configurable):
     """Caps and visibility for the kernel that runs a student's submission."""
 
     memory_mb = Integer(
-        4096, help="Address-space cap per process (RLIMIT_AS), in MiB. PyTorch on CPU "
-                   "maps about 0.7 GiB at import; a MoCoGAN forward pass fits well inside 4 GiB.",
+        4096, help="Memory cap per process (RLIMIT_DATA: heap and private writable mappings, "
+                   "what the process can really fill), in MiB. Not the address space: a CUDA "
+                   "build of PyTorch reserves gigabytes of it at import without using them. "
+                   "A MoCoGAN forward pass fits well inside 4 GiB.",
     ).tag(config=True)
     cpu_seconds = Integer(
         900, help="CPU-time cap per process (RLIMIT_CPU), in seconds; the kernel is killed "

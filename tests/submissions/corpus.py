@@ -95,6 +95,77 @@ def warnings_on_stderr():
                        "print('UserWarning: printed by hand', file=sys.stderr)"))
 
 
+def stderr_debug_print():
+    # Correct, with a debug line on stderr from inside a graded method: full marks.
+    return Builder().solve().edit(
+        "MyLinear", "        return inputs @ self.weight.T + self.bias",
+        "        import sys\n        print('debug: MyLinear.forward got', tuple(inputs.shape), file=sys.stderr)\n"
+        "        return inputs @ self.weight.T + self.bias")
+
+
+def logging_calls():
+    # Correct, logging from graded methods (Python's logging writes to stderr): full marks.
+    return (Builder().solve()
+            .edit("MyLSTMCell", "        h, c = hx\n",
+                  "        import logging\n        logging.getLogger('student').warning('cell step %s', tuple(x.shape))\n"
+                  "        h, c = hx\n")
+            .add_after("MyLinear", "import logging\nlogging.basicConfig(level=logging.INFO)\n"
+                       "logging.info('MyLinear defined')"))
+
+
+def tqdm_bar():
+    # Correct, with a tqdm progress bar over the frames (tqdm draws on stderr): full marks.
+    return Builder().solve().edit("LSTM", "        for _ in range(n_frames):",
+                                  "        from tqdm import tqdm\n"
+                                  "        for _ in tqdm(range(n_frames), desc='frames'):")
+
+
+COLAB_WIDGET_URL = ("https://ssl.gstatic.com/colaboratory-static/widgets/colab-cdn-widget-manager/"
+                    "2b70e893a8ba7c0f/manager.min.js")
+
+
+class ColabSaved:
+    """The reference as Colab saves it: its cell and notebook metadata, widget outputs with
+    Colab's widget-manager metadata, and ``metadata.widgets`` without a ``state`` key (which
+    nbconvert's HTML exporter has been reported to fail on, colabtools #5255)."""
+
+    def __init__(self):
+        self.builder = reference()
+
+    def write(self, path: Path) -> Path:
+        import nbformat
+        path = self.builder.write(path)
+        nb = nbformat.read(path, as_version=4)
+        model = "6f1d0b9c3a2e4c1f9e8d7a6b5c4d3e2f"
+        for k, cell in enumerate(nb.cells):
+            cell.metadata["id"] = f"c{k:04d}colab"
+            if cell.cell_type == "code":
+                cell.metadata["colab"] = {"base_uri": "https://localhost:8080/", "height": 120}
+                cell.metadata["outputId"] = f"{k:08x}-0000-4000-8000-000000000000"
+        last_code = [c for c in nb.cells if c.cell_type == "code"
+                     and not c.metadata.get("nbgrader", {}).get("grade")][-1]
+        last_code.outputs = [nbformat.v4.new_output(
+            "display_data",
+            data={"application/vnd.jupyter.widget-view+json":
+                  {"model_id": model, "version_major": 2, "version_minor": 0},
+                  "text/plain": "VideoPlayer(frames=16)"},
+            metadata={"application/vnd.jupyter.widget-view+json":
+                      {"colab": {"custom_widget_manager": {"url": COLAB_WIDGET_URL}}}})]
+        last_code.execution_count = 42
+        nb.metadata = {
+            "colab": {"provenance": [], "toc_visible": True, "gpuType": "T4"},
+            "kernelspec": {"name": "python3", "display_name": "Python 3"},
+            "language_info": {"name": "python"},
+            "accelerator": "GPU",
+            "widgets": {"application/vnd.jupyter.widget-state+json": {model: {
+                "model_module": "anywidget", "model_name": "AnyModel",
+                "model_module_version": "~0.9.*",
+                "state": {"_view_name": "AnyView", "frames": 16}}}},
+        }
+        nbformat.write(nb, path)
+        return path
+
+
 def output_flood():
     # Gigabytes, bounded: 2000 x 1 MB lines; the per-cell timeout and output cap stop it first.
     return Builder().solve().add_after("MyLinear", "for _ in range(2000):\n    print('x' * 1_000_000)")
@@ -121,6 +192,10 @@ SUBMISSIONS = {
     "warnings": (warnings_on_stderr, ALL),
     "flood": (output_flood, ALL),
     "memoryhog": (memory_hog, ALL),
+    "stderrprint": (stderr_debug_print, ALL),
+    "logging": (logging_calls, ALL),
+    "tqdm": (tqdm_bar, ALL),
+    "colabsaved": (ColabSaved, ALL),
 }
 # Not notebooks, or not where they should be: graded 0 with a status saying why.
 BROKEN = {"invalidjson": "invalid", "missing": "missing"}
