@@ -68,3 +68,17 @@ def test_outputs_csv_feedback_gradebook(graded):
         assert {s.id for s in gb.students} >= graded_ids
         assert gb.find_submission("mocogan", "reference").score == 80
     assert "autograded mocogan" in graded.summary()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("student, text", [("stderrprint", "debug: MyLinear.forward got"),
+                                           ("logging", "cell step"), ("tqdm", "frames")])
+def test_stderr_costs_nothing_and_stays_visible(graded, student, text):
+    import nbformat
+    result = {r.student: r for r in graded.students}[student]
+    assert result.score == result.max_score == 80
+    nb = nbformat.read(graded.out / "autograded" / student / "mocogan" / "mocogan.ipynb", as_version=4)
+    stderr = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", [])
+                     if o.get("output_type") == "stream" and o.get("name") == "stderr")
+    assert text in stderr                          # kept in the graded notebook, as stderr
+    assert text in result.feedback[0].read_text()  # and in the student's feedback

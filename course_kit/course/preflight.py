@@ -79,9 +79,13 @@ class PreflightResult:
         lines = [f"grading set-up check failed: the source notebook {self.notebook} (the "
                  f"reference answers) scored {self.score:g}/{self.max_score:g} when graded with "
                  "this configuration (same kernel, sandbox and limits as the students)."]
-        for f in self.failures:
-            what = "test cell" if f.kind == "test" else "instructor cell"
-            lines.append(f"  {what} {f.cell}: {f.error}")
+        shown: dict[tuple[str, str], list[str]] = {}
+        for f in self.failures:      # one line per distinct error: the first cause reads first
+            shown.setdefault((f.kind, f.error), []).append(f.cell)
+        for (kind, error), cells in shown.items():
+            what = "test cell" if kind == "test" else "instructor cell"
+            more = f" (and {len(cells) - 1} more: {', '.join(cells[1:])})" if len(cells) > 1 else ""
+            lines.append(f"  {what} {cells[0]}{more}: {error}")
         lines.append("No grade was written. This is the grading set-up's fault, not the "
                      "students': fix it (README: Troubleshooting grading) and grade again.")
         return "\n".join(lines)
@@ -173,7 +177,8 @@ def check_assignment(config, course_root: Path, assignment: str, log=None) -> Pr
     ``COURSE_KIT_PREFLIGHT_DONE``, the process that started it) already proved
     these very notebooks.
     """
-    source_dir = Path(course_root) / "source" / assignment
+    course_root = Path(course_root)
+    source_dir = course_root / "source" / assignment
     notebooks = sorted(source_dir.glob("*.ipynb"))
     if not notebooks:
         raise GradingSetupError(f"grading set-up: no source notebook in {source_dir}; the "
@@ -186,6 +191,7 @@ def check_assignment(config, course_root: Path, assignment: str, log=None) -> Pr
         if log:
             log.info("course_kit: grading the source notebook %s first (set-up check)", notebook)
         result = grade_source(config, source_dir, notebook)
+        result.notebook = notebook.relative_to(course_root)
         if not result.ok:
             raise GradingSetupError(result.message())
     _passed.add(digest)
