@@ -138,8 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; a user error (bad argument, missing file) prints one line, not a traceback."""
+    from .course.setup_error import GradingSetupError
     try:
         return _main(argv)
+    except GradingSetupError as e:   # an instructor's set-up fault: the run stopped, nothing written
+        print(f"course-kit: stopped: {e}", file=sys.stderr)
+        return 3
     except (ValueError, FileNotFoundError, RuntimeError) as e:
         print(f"course-kit: error: {e}", file=sys.stderr)
         return 2

@@ -33,28 +33,13 @@ import nbformat
 from nbgrader import utils
 
 from .scoring import cell_score
+from .setup_error import GradingSetupError, raised  # noqa: F401 (raised: read by the worker)
 
 #: Set by ``course-kit autograde`` in its graders' environment after its own check passed
 #: (the digest of the source notebooks), so each grading process does not repeat it.
 DONE_ENV = "COURSE_KIT_PREFLIGHT_DONE"
 #: Key in the preprocessors' resources that marks the set-up check's own run.
 PREFLIGHT_RESOURCE = "course_kit_preflight"
-
-
-class GradingSetupError(BaseException):
-    """The grading set-up cannot give a correct submission full marks: an instructor's fault.
-
-    A BaseException so that nbgrader's per-submission ``except Exception`` cannot turn it
-    into one more failed student (see the module notes). The last one raised in this
-    process is kept in :data:`raised`, since nbgrader's API returns only a traceback.
-    """
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        raised.append(self)
-
-
-raised: list[GradingSetupError] = []
 
 
 @dataclass

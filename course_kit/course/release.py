@@ -203,8 +203,12 @@ def verify_release(root: Path, assignment: str, scratch: Path, report: ReleaseRe
         for nb in folder.glob("*.ipynb"):
             (subs / who).mkdir(parents=True, exist_ok=True)
             shutil.copy(nb, subs / who / nb.name)
-    result = autograde(root, assignment, subs, out=scratch / "self-check-graded", jobs=jobs,
-                       progress=False)
+    from .preflight import GradingSetupError
+    try:
+        result = autograde(root, assignment, subs, out=scratch / "self-check-graded", jobs=jobs,
+                           progress=False)
+    except GradingSetupError as e:
+        raise ReleaseError(f"release: the grading set-up cannot grade this assignment: {e}") from None
     by_student = {s.student: s for s in result.students}
     ref, blank = by_student["reference"], by_student["blank"]
     report.source_scores, report.blank_scores = ref.tests, blank.tests

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import checks, layers
+from ..course.setup_error import GradingSetupError
 from ..vectors import load_vectors, write_vectors
 from . import course as demo_course
 from .videos import sample_shipped_models, videos_page
@@ -97,7 +98,7 @@ def run_demo(out: str | Path = "demo-output", seed: int = 0, jobs: int = 2, cour
         t0 = time.perf_counter()
         try:
             step()
-        except Exception as e:  # noqa: BLE001 - one failed step must not hide the others
+        except (Exception, GradingSetupError) as e:  # noqa: BLE001 - one failed step must not hide the others
             log(traceback.format_exc())
             result.failures.append(f"{title}: {type(e).__name__}: {e}")
         log(f"({time.perf_counter() - t0:.0f} s)")
