@@ -122,3 +122,36 @@ def test_a_kernel_that_cannot_import_the_kit_stops_the_run_and_writes_no_grade(t
     log = run.stdout + run.stderr
     assert run.returncode != 0 and "grading set-up check failed" in log
     assert _scores(course) == {}                # no submission row, so no grade of any kind
+
+
+def test_during_the_run_a_kernel_without_the_kit_stops_it_too(tmp_path, monkeypatch):
+    # The set-up check already passed (as course-kit autograde tells its graders), then the
+    # kernel loses the kit: the first submission's instructor cell fails on its import.
+    from course_kit.course.preflight import DONE_ENV, source_digest
+    course = _course_copy(tmp_path, with_kit=False)
+    run_nbgrader(course, "generate_assignment", "mocogan", "--force")
+    _submit(course, "alice", reference())
+    monkeypatch.setenv(DONE_ENV, source_digest(sorted((course / "source" / "mocogan").glob("*.ipynb"))))
+    monkeypatch.setenv("JUPYTER_PATH", str(kernelspec(
+        tmp_path / "jupyter", "import sys\nsys.modules['course_kit'] = None")))
+    run = run_nbgrader(course, "autograde", "mocogan", "--create", "--force", check=False,
+                       timeout=900)
+    log = run.stdout + run.stderr
+    assert run.returncode != 0
+    assert "grading set-up failure while grading alice" in log and "setup" in log
+    assert _scores(course) == {}                # the submission nbgrader had created is gone
+
+
+def test_a_kernel_that_cannot_start_stops_the_run(tmp_path, monkeypatch):
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [str(tmp_path / "no-such-env" / "bin" / "python"), "-m", "ipykernel_launcher",
+                 "-f", "{connection_file}"], "display_name": "Python 3", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    reference().write(subs / canvas_name("alice", 0))
+    with pytest.raises(GradingSetupError, match=r"instructor cell kernel: .*no-such-env"):
+        autograde(ROOT, "mocogan", subs, out=tmp_path / "graded", jobs=1, progress=False)
+    assert not (tmp_path / "graded").exists()
