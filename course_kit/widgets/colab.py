@@ -57,8 +57,12 @@ def enable_custom_widgets() -> bool:
 
 
 def colab_metadata() -> dict:
-    """Colab's widget-manager metadata for a widget output; {} outside Colab or when it is off."""
-    if not enable_custom_widgets():
+    """Colab's widget-manager metadata for a widget output; {} outside Colab or when it is off.
+
+    Asked at every display, so outside Colab it costs one dictionary look-up
+    (Colab's kernel imports ``google.colab`` at start; anywidget tests the same).
+    """
+    if "google.colab" not in sys.modules or not enable_custom_widgets():
         return {}
     widgets = getattr(sys.modules.get("google.colab.output"), "_widgets", None)
     url = getattr(widgets, "_installed_url", None)
