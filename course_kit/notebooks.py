@@ -13,9 +13,20 @@ Re-execute after changing a notebook or the library it shows::
 
     .venv/bin/python -m course_kit.notebooks notebooks/*.ipynb source/*/*.ipynb
 
-Each notebook is saved with its widget state (nbclient's
-``store_widget_state``), so videos and plots show when it is opened or
-exported with no kernel.
+What a committed notebook stores (decided here, in :func:`save_notebook`):
+every output as the kernel sent it, but no saved state for widgets whose
+output carries its own picture, which is every video, explorer and plot of
+the kit (:func:`course_kit.widgets.strip_video_widget_state`). Measured
+(``tests/test_notebooks_kernel_less.py``, README "Lecture notebooks"): with
+that state, nbconvert's HTML with its scripts removed (how GitHub and nbviewer
+show a notebook) picks the widget view and shows an empty box for every video;
+without it, the same HTML shows each output's animated PNG, JupyterLab shows it
+when the notebook is reopened, and a kernel plays the widgets again on
+re-execution. It also takes the state's copy of every video out of the file.
+Widgets without a picture keep their state (nbclient's ``store_widget_state``).
+
+``python -m course_kit.notebooks --resave PATH...`` applies the same storage
+to notebooks without executing them (outputs unchanged).
 """
 
 from __future__ import annotations
@@ -67,17 +78,46 @@ def execute_notebook(path, timeout: int = 600, kernel_name: str = "python3") -> 
     with kernel_env():
         client.execute()
     seconds = time.perf_counter() - start
-    nbformat.write(nb, path)
+    save_notebook(nb, path)
     return seconds
 
 
+def save_notebook(nb, path) -> None:
+    """Write notebook ``nb`` (nbformat node) to ``path`` in the committed form (module notes)."""
+    import nbformat
+
+    from .widgets.export import strip_video_widget_state
+
+    nbformat.write(strip_video_widget_state(nb), path)
+
+
+def resave_notebook(path) -> None:
+    """Read ``path`` and save it again in the committed form, without executing it."""
+    import nbformat
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"resave_notebook: `path` {str(path)!r} is not a notebook file")
+    save_notebook(nbformat.read(path, as_version=4), path)
+
+
+USAGE = ("usage: python -m course_kit.notebooks NOTEBOOK.ipynb [...]   (execute and save)\n"
+         "       python -m course_kit.notebooks --resave NOTEBOOK.ipynb [...]   (save only)")
+
+
 def main(argv: list[str] | None = None) -> int:
-    paths = sys.argv[1:] if argv is None else argv
-    if not paths:
-        print("usage: python -m course_kit.notebooks NOTEBOOK.ipynb [...]", file=sys.stderr)
+    paths = sys.argv[1:] if argv is None else list(argv)
+    resave = bool(paths) and paths[0] == "--resave"
+    paths = paths[1:] if resave else paths
+    if not paths or any(p.startswith("-") for p in paths):
+        print(USAGE, file=sys.stderr)
         return 2
     for path in paths:
-        print(f"{path}: executed in {execute_notebook(path):.1f} s")
+        if resave:
+            resave_notebook(path)
+            print(f"{path}: saved")
+        else:
+            print(f"{path}: executed in {execute_notebook(path):.1f} s")
     return 0
 
 

@@ -22,7 +22,9 @@ import pytest
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+# Screenshots go to test-artifacts/ (gitignored), or where COURSE_KIT_ARTIFACTS says.
+ARTIFACTS = Path(os.environ.get("COURSE_KIT_ARTIFACTS")
+                 or Path(__file__).resolve().parent.parent / "test-artifacts")
 
 
 def chromium_path() -> str:
@@ -36,15 +38,19 @@ def chromium_path() -> str:
 
 
 @contextlib.contextmanager
-def browser_page(viewport=(1280, 1000)):
-    """A Playwright page in headless system Chromium; never lets Playwright fetch a browser."""
+def browser_page(viewport=(1280, 1000), javascript=True):
+    """A Playwright page in headless system Chromium; never lets Playwright fetch a browser.
+
+    ``javascript=False`` runs no script of the page, as GitHub and nbviewer show notebooks.
+    """
     executable = chromium_path()
     sync_api = pytest.importorskip("playwright.sync_api")
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+            page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]},
+                                    java_script_enabled=javascript)
             try:
                 yield page
             except BaseException:

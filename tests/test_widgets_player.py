@@ -250,3 +250,17 @@ def test_export_strips_only_video_widget_state(tmp_path):
     assert f"data:image/png;base64,{data['image/png'][:40]}" in html
     with pytest.raises(FileNotFoundError, match="`notebook`"):
         export_html(tmp_path / "missing.ipynb")
+
+
+def test_export_of_a_notebook_colab_saved_without_widget_state(tmp_path):
+    """Colab can write metadata.widgets with no "state"; nbconvert then raises KeyError 'state'."""
+    import nbformat
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"version_major": 2}}
+    player = VideoPlayer(smooth_video(T=4, size=16))
+    data, metadata = player._repr_mimebundle_()
+    nb.cells = [nbformat.v4.new_code_cell("player", outputs=[nbformat.v4.new_output(
+        "display_data", data=data, metadata=metadata)])]
+    assert "widgets" not in strip_video_widget_state(nb).metadata
+    nbformat.write(nb, tmp_path / "colab.ipynb")
+    assert f"data:image/png;base64,{data['image/png'][:40]}" in export_html(tmp_path / "colab.ipynb").read_text()

@@ -136,7 +136,19 @@ class MoCoGAN(nn.Module):
 
     @property
     def device(self) -> torch.device:
+        """Where G_I is (and content codes, and the videos it renders)."""
         return next(self.generator.parameters()).device
+
+    @property
+    def motion_device(self) -> torch.device:
+        """Where R_M's parameters are: its noise goes there, its codes go on to G_I's device.
+
+        Usually G_I's device. A student's R_M driving a pretrained model stays on
+        the CPU (see ``with_motion``), where the MP's usual ``initHidden``
+        (``torch.zeros(batch_size, hidden_size)``) makes its state.
+        """
+        parameter = next(self.motion.parameters(), None)
+        return self.device if parameter is None else parameter.device
 
     # --- seeds -> latent codes ----------------------------------------------
 
@@ -180,15 +192,31 @@ class MoCoGAN(nn.Module):
         d = self.config.d_motion
         if self.config.noise == "same":
             eps = [torch.randn(d, generator=_gen(s)) for s in motion_seeds]
-            return torch.stack(eps).to(self.device)
+            return torch.stack(eps).to(self.motion_device)
         eps = [torch.randn(n_frames, d, generator=_gen(s)) for s in motion_seeds]
-        return torch.stack(eps, dim=1).to(self.device)
+        return torch.stack(eps, dim=1).to(self.motion_device)
 
     # --- latent codes -> videos (differentiable; used by training too) -------
 
     def motion_from_noise(self, eps: torch.Tensor, actions: torch.Tensor | None,
                           n_frames: int) -> torch.Tensor:
-        """R_M: noise (+ one-hot action) -> motion codes z_M (n_frames, n, d_E + n_A)."""
+        """R_M: noise (+ one-hot action) -> motion codes z_M (n_frames, n, d_E + n_A).
+
+        Runs on R_M's device (``motion_device``); the codes stay there.
+        """
+        eps = eps.to(self.motion_device)
+        try:
+            return self._unroll_motion(eps, actions, n_frames)
+        except RuntimeError as e:
+            if "device" not in str(e):
+                raise
+            raise RuntimeError(
+                f"{type(self.motion).__name__} mixed devices ({e}). In initHidden, make the state "
+                f"where the weights are: torch.zeros(batch_size, self.hidden_size, "
+                f"device=self.lstm.weight_hh.device)") from e
+
+    def _unroll_motion(self, eps: torch.Tensor, actions: torch.Tensor | None,
+                       n_frames: int) -> torch.Tensor:
         fresh = self.config.noise == "fresh"
         n = eps.shape[1] if fresh else eps.shape[0]
         onehot = None
@@ -213,6 +241,7 @@ class MoCoGAN(nn.Module):
     def render(self, z_content: torch.Tensor, z_motion: torch.Tensor) -> torch.Tensor:
         """G_I on every frame: z_C (n, d_C), z_M (T, n, d_M) -> video (n, 3, T, H, W) in [-1, 1]."""
         T, n, _ = z_motion.shape
+        z_content, z_motion = z_content.to(self.device), z_motion.to(self.device)
         z = torch.cat([z_content.unsqueeze(0).expand(T, n, -1), z_motion], dim=2)
         frames = self.generator(z.reshape(T * n, -1))
         return frames.reshape(T, n, *frames.shape[1:]).permute(1, 2, 0, 3, 4)
@@ -276,6 +305,13 @@ class MoCoGAN(nn.Module):
 
         With ``load_weights`` the pretrained R_M weights are loaded into
         ``motion`` first (its state dict must match the MP API).
+
+        ``motion`` stays on its own device (the CPU, for a class the student just
+        made): codes travel to the generator, not the network to the GPU. A
+        student's ``initHidden`` that passes the MP's tests may make its state
+        with ``torch.zeros(batch_size, hidden_size)``, on the CPU; moved to a
+        Colab GPU, the first matrix product would mix devices. R_M is tiny
+        (16 steps of one LSTM cell), so the CPU costs nothing a student sees.
         """
         if load_weights:
             try:
@@ -283,7 +319,6 @@ class MoCoGAN(nn.Module):
             except Exception as e:
                 raise ValueError(f"MoCoGAN.with_motion: could not load the pretrained motion "
                                  f"weights into {type(motion).__name__}: {e}") from None
-        motion.to(self.device)
         other = copy.copy(self)
         other._modules = dict(self._modules)
         other._modules["motion"] = motion

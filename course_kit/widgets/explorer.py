@@ -32,7 +32,7 @@ from collections import OrderedDict
 import ipywidgets as W
 import numpy as np
 
-from .colab import enable_custom_widgets
+from .colab import enable_custom_widgets, with_colab_metadata
 from .grid import VideoGrid
 
 __all__ = ["MoCoGANExplorer", "MODES"]
@@ -260,7 +260,7 @@ class MoCoGANExplorer(W.VBox):
             data["image/png"] = grid_data["image/png"]
             metadata = {**metadata, "image/png": grid_metadata["image/png"]}
         data["text/plain"] = repr(self)
-        return data, metadata
+        return data, with_colab_metadata(metadata)   # a VBox: nothing else labels it for Colab
 
     def __repr__(self) -> str:
         return (f"MoCoGANExplorer(mode={self.mode.value!r}, content_seed={self.content_seed.value}, "

@@ -30,7 +30,7 @@ import numpy as np
 import traitlets
 from ipywidgets.widgets.widget import _remove_buffers
 
-from .colab import enable_custom_widgets
+from .colab import enable_custom_widgets, with_colab_metadata
 from .encode import CODECS, encode_apng, encode_sprite, sprite_layout
 from .video import as_video
 
@@ -179,7 +179,7 @@ class VideoWidget(anywidget.AnyWidget):
             data["image/png"] = base64.b64encode(png).decode("ascii")
             metadata = {**metadata, "image/png": {"width": width * self.scale,
                                                   "height": height * self.scale}}
-        return data, metadata
+        return data, with_colab_metadata(metadata)   # anywidget's own may be missing or older
 
     def payload_bytes(self) -> dict[str, int]:
         """Bytes a display sends to the browser: widget state (JSON + binary buffers) and fallback."""

@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from .colab import enable_custom_widgets
+from .colab import enable_custom_widgets, with_colab_metadata
 
 __all__ = ["MotionCodePlot", "GateHeatmap", "LossPlot", "lstm_gates", "pca_2d"]
 
@@ -74,7 +74,7 @@ class _Plot:
             buffer = io.BytesIO()
             self.figure.savefig(buffer, format="png")
             data["image/png"] = base64.b64encode(buffer.getvalue()).decode("ascii")
-        return data, metadata
+        return data, with_colab_metadata(metadata)   # ipympl does not label itself for Colab
 
     def redraw(self) -> None:
         self.figure.canvas.draw_idle()
