@@ -145,13 +145,18 @@ def test_svg_examples_are_the_release_with_one_edit(tmp_path):
 
 @pytest.mark.slow
 def test_autograde_unsandboxed_only_when_asked(tmp_path, monkeypatch):
-    """Without bwrap on PATH grading is refused, unless unsandboxed=True (what the demo passes)."""
+    """Without bwrap on PATH grading is refused, unless unsandboxed=True (what the demo passes).
+
+    The refusal is the set-up's, so it stops the run before any student: no CSV of zeros.
+    """
     from course_kit.course.autograde import autograde
+    from course_kit.course.setup_error import GradingSetupError
 
     write_examples(tmp_path / "subs", 1, "svg", ROOT)            # the reference
     monkeypatch.setenv("PATH", str(BIN))                         # this Python, no bwrap
-    refused = autograde(ROOT, "svg", tmp_path / "subs", out=tmp_path / "a", jobs=1, progress=False)
-    assert refused.students[0].status == "failed" and refused.students[0].score == 0
+    with pytest.raises(GradingSetupError, match="could not be graded(.|\n)*Refusing to grade without a sandbox"):
+        autograde(ROOT, "svg", tmp_path / "subs", out=tmp_path / "a", jobs=1, progress=False)
+    assert not (tmp_path / "a").exists()
     allowed = autograde(ROOT, "svg", tmp_path / "subs", out=tmp_path / "b", jobs=1, progress=False,
                         unsandboxed=True)
     assert allowed.students[0].status == "graded" and allowed.students[0].score == 60

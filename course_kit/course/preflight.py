@@ -61,9 +61,11 @@ class PreflightResult:
         return self.max_score > 0 and self.score == self.max_score and not self.failures
 
     def message(self) -> str:
+        outcome = (f"scored {self.score:g}/{self.max_score:g}" if self.max_score
+                   else "could not be graded")
         lines = [f"grading set-up check failed: the source notebook {self.notebook} (the "
-                 f"reference answers) scored {self.score:g}/{self.max_score:g} when graded with "
-                 "this configuration (same kernel, sandbox and limits as the students)."]
+                 f"reference answers) {outcome} when graded with this configuration (same "
+                 "kernel, sandbox and limits as the students)."]
         shown: dict[tuple[str, str], list[str]] = {}
         for f in self.failures:      # one line per distinct error: the first cause reads first
             shown.setdefault((f.kind, f.error), []).append(f.cell)
