@@ -9,9 +9,11 @@ import pytest
 import torch
 from torch import nn
 
-from course_kit import checks, layers
+from course_kit import checks
+from course_kit.instructor import hidden_checks
+from course_kit.instructor import layers
 from course_kit.course.settings import load_settings
-from course_kit.vectors import make_vectors
+from course_kit.instructor.vectors import make_vectors
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "source" / "mocogan" / "mocogan.ipynb"
@@ -79,7 +81,7 @@ def test_solution_cells_behave_exactly_like_course_kit_layers(source):
 
 def test_hidden_checks_pass_the_model_answers(source):
     ns = solution_namespace(source)
-    fresh = checks.load_fresh()
+    fresh = hidden_checks.load_fresh()
     for name in fresh.HIDDEN_CHECKS:
         fresh.hidden_check(name, 4821, MyLinear=ns["MyLinear"], MyLSTMCell=ns["MyLSTMCell"],
                            LSTM=ns["LSTM"])

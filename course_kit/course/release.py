@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.preprocessors import ClearOutput
 
-from ..vectors import dumps, make_vectors
+from ..instructor.vectors import dumps, make_vectors
 from .nbgrader_run import run_nbgrader
 from .settings import CONFIG_FILE, CourseSettings, load_settings
 

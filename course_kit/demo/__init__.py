@@ -17,8 +17,9 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import checks, layers
-from ..vectors import load_vectors, write_vectors
+from .. import checks
+from ..instructor import layers
+from ..instructor.vectors import load_vectors, write_vectors
 from . import course as demo_course
 from .videos import sample_shipped_models, videos_page
 
