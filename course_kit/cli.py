@@ -62,6 +62,8 @@ DELEGATED: dict[str, tuple[str, str]] = {
                "write GIF/MP4 videos (or a grid) from a shipped or trained model"),
     "release": ("course_kit.course.commands:release_main",
                 "regenerate release/ASSIGNMENT from source/ with nbgrader, and prove it safe"),
+    "publish": ("course_kit.course.commands:publish_main",
+                "write the public student repository: student package, release/, notebooks/, README"),
     "autograde": ("course_kit.course.commands:autograde_main",
                   "autograde a folder or LMS zip of submissions in parallel: grades CSV, feedback"),
     "lab": ("course_kit.course.lab:main",

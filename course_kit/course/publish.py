@@ -1,0 +1,243 @@
+"""``course-kit publish DIR``: write the public student repository, and nothing else.
+
+Students install the kit and open notebooks from a public repository; the
+course repository (this one) also holds source/ with its model answers and
+hidden tests, the gradebook, the reference solutions in
+``course_kit/instructor`` and the grading machinery. ``publish`` writes only:
+
+- ``course_kit/``: the student side, the modules in ``STUDENT_MODULES`` and
+  the package data a notebook reads (pretrained weights, widget front ends);
+- ``pyproject.toml``: the student package, with the course's own
+  ``dependencies`` (no extras, no command line);
+- ``release/``: the released assignments (notebooks and visible vectors);
+- ``notebooks/``: the lecture notebooks;
+- ``README.md``: how to start, with an "Open in Colab" badge per notebook.
+
+It refuses the placeholder repository URL, notebooks released for another
+repository than the one published, and a student module that imports a
+module outside the student side.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .links import colab_notebooks
+from .release import BADGE, render_course_cells, release_settings
+from .settings import CourseSettings
+
+# The student side: what a released or lecture notebook imports, and what that imports.
+STUDENT_MODULES = (
+    "course_kit", "course_kit.checks", "course_kit.device", "course_kit.media",
+    "course_kit.pretrained", "course_kit.student", "course_kit.vectors",
+    "course_kit.data", "course_kit.data.dataset", "course_kit.data.readers", "course_kit.data.shapes",
+    "course_kit.mocogan", "course_kit.mocogan.classifier", "course_kit.mocogan.evaluate",
+    "course_kit.mocogan.live", "course_kit.mocogan.metrics", "course_kit.mocogan.model",
+    "course_kit.mocogan.motion", "course_kit.mocogan.networks", "course_kit.mocogan.noise_modes",
+    "course_kit.mocogan.train",
+    "course_kit.svg", "course_kit.svg.data", "course_kit.svg.model", "course_kit.svg.world",
+    "course_kit.widgets", "course_kit.widgets.colab", "course_kit.widgets.encode",
+    "course_kit.widgets.explorer", "course_kit.widgets.export", "course_kit.widgets.grid",
+    "course_kit.widgets.player", "course_kit.widgets.plots", "course_kit.widgets.video",
+)
+# Package data the student side reads, relative to course_kit/.
+STUDENT_DATA = ("pretrained/*.safetensors", "pretrained/*.md", "pretrained/manifest.json",
+                "widgets/*.js", "widgets/*.css")
+PUBLISHED = ("course_kit", "pyproject.toml", "release", "notebooks", "README.md")
+
+
+class PublishError(RuntimeError):
+    """The student repository would be wrong or leak instructor material; nothing was written."""
+
+
+@dataclass
+class PublishReport:
+    out: Path
+    files: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        top = sorted({f.split("/")[0] for f in self.files})
+        return f"published the student repository to {self.out}: {len(self.files)} files ({', '.join(top)})"
+
+
+def module_path(package_dir: Path, module: str) -> Path:
+    """course_kit.a.b -> <package_dir>/a/b.py or <package_dir>/a/b/__init__.py."""
+    parts = module.split(".")[1:]
+    plain = package_dir.joinpath(*parts).with_suffix(".py") if parts else None
+    if plain is not None and plain.is_file():
+        return plain
+    return package_dir.joinpath(*parts, "__init__.py")
+
+
+def kit_imports(path: Path, module: str) -> set[str]:
+    """The course_kit modules ``path`` (module ``module``) imports, anywhere in its code."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = ".".join(parent + ([node.module] if node.module else []))
+            found.add(base)
+            found.update(f"{base}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                and re.fullmatch(r"course_kit(\.\w+)*(:\w+)?", node.value):
+            found.add(node.value.split(":")[0])  # importlib by name: "course_kit.mocogan.model:loader"
+    return {m for m in found if m == "course_kit" or m.startswith("course_kit.")}
+
+
+def is_module(package_dir: Path, name: str) -> bool:
+    return module_path(package_dir, name).is_file()
+
+
+def instructor_imports(package_dir: Path) -> dict[str, list[str]]:
+    """Student modules that import a course_kit module outside the student side: {module: [imports]}."""
+    bad = {}
+    for module in STUDENT_MODULES:
+        outside = sorted(m for m in kit_imports(module_path(package_dir, module), module)
+                         if is_module(package_dir, m) and m not in STUDENT_MODULES)
+        if outside:
+            bad[module] = outside
+    return bad
+
+
+def notebook_imports(nb) -> set[str]:
+    """The course_kit modules a notebook's code cells import (``from x import y`` counts x.y if a module)."""
+    found = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for line in cell.source.splitlines():
+            for m in re.finditer(r"\b(?:from|import)\s+(course_kit[\w.]*)(?:\s+import\s+([\w, ]+))?", line):
+                found.add(m.group(1))
+                found.update(f"{m.group(1)}.{n.strip()}" for n in (m.group(2) or "").split(",") if n.strip())
+    return found
+
+
+def student_package_files(package_dir: Path) -> list[Path]:
+    """Every file of the student package, relative to ``package_dir`` (course_kit/)."""
+    files = {module_path(package_dir, m).relative_to(package_dir) for m in STUDENT_MODULES}
+    for pattern in STUDENT_DATA:
+        files.update(p.relative_to(package_dir) for p in package_dir.glob(pattern) if p.is_file())
+    return sorted(files)
+
+
+def student_pyproject(course_pyproject: Path) -> str:
+    """The student package's pyproject.toml: the course's name, version and dependencies, no extras."""
+    project = tomllib.loads(course_pyproject.read_text())["project"]
+    deps = "".join(f'    "{d}",\n' for d in project["dependencies"])
+    data = ", ".join(f'"{p}"' for p in STUDENT_DATA)
+    return (f'# The student package of the course kit, written by `course-kit publish`.\n'
+            f'[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n\n'
+            f'[project]\nname = "{project["name"]}"\nversion = "{project["version"]}"\n'
+            f'description = "{project["description"]}"\nreadme = "README.md"\n'
+            f'requires-python = "{project["requires-python"]}"\n'
+            f'license = {{ text = "{project["license"]["text"]}" }}\n'
+            f'dependencies = [\n{deps}]\n\n'
+            f'[tool.setuptools.packages.find]\ninclude = ["course_kit*"]\n\n'
+            f'[tool.setuptools.package-data]\ncourse_kit = [{data}]\n')
+
+
+def student_readme(settings: CourseSettings, notebooks: list[str]) -> str:
+    """The public repository's README: what it is, the badges, how to install elsewhere."""
+    rows = "\n".join(f"| `{nb}` | {BADGE.format(url=settings.colab_url(nb))} |" for nb in notebooks)
+    return (f"# Video generation with MoCoGAN: the course notebooks\n\n"
+            f"Open a notebook in Google Colab and run its first cell: it installs the course's\n"
+            f"student package from this repository (it only adds packages to Colab's own) and, for\n"
+            f"an assignment, fetches its test values. Work in the cells marked `YOUR CODE HERE`,\n"
+            f"then submit the `.ipynb` file as your instructor asks.\n\n"
+            f"| notebook | open it |\n|---|---|\n{rows}\n\n"
+            f"## Elsewhere (JupyterLab, VS Code, a laptop)\n\n"
+            f"```\npip install \"{settings.package_requirement}\"\n```\n\n"
+            f"then open the notebooks from `release/` and `notebooks/` of a clone of this repository.\n")
+
+
+def check_links(root: Path, settings: CourseSettings) -> list[str]:
+    """Notebooks whose badge or install cell points at another repository than ``settings``."""
+    stale = []
+    for path in colab_notebooks(root):
+        rel = path.relative_to(root).as_posix()
+        if render_course_cells(nbformat.read(path, as_version=4), settings, rel):
+            stale.append(rel)
+    return stale
+
+
+def _clear(out: Path) -> None:
+    """Remove what an earlier publish wrote; refuse a folder holding anything else (but .git)."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise PublishError(f"publish: `out` must be a folder, got the file {out}")
+    foreign = sorted(p.name for p in out.iterdir() if p.name not in PUBLISHED and p.name != ".git")
+    if foreign:
+        raise PublishError(f"publish: {out} holds {foreign}, which publish did not write; give an empty "
+                           f"folder, a clone of the student repository, or one an earlier publish wrote")
+    for name in PUBLISHED:
+        target = out / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+
+
+def publish(root: str | Path | None, out: str | Path, repository_url: str | None = None) -> PublishReport:
+    """Write the student repository for ``repository_url`` (default: CourseKit.repository_url) to ``out``."""
+    try:
+        settings = release_settings(root, repository_url)
+    except RuntimeError as e:
+        raise PublishError(str(e).replace("release:", "publish:", 1)) from None
+    root, out = settings.root, Path(out).resolve()
+    if out == root or root in out.parents:
+        raise PublishError(f"publish: `out` must be outside the course, got {out}")
+    package = root / "course_kit"
+    bad = instructor_imports(package)
+    if bad:
+        raise PublishError(f"publish: the student side imports the instructor side: {bad}; move the "
+                           f"code or add the module to STUDENT_MODULES in {Path(__file__).name}")
+    notebooks = colab_notebooks(root)
+    if not any(p.parts[-3] == "release" for p in notebooks):
+        raise PublishError(f"publish: nothing released in {root / 'release'}; run `course-kit release` first")
+    for path in notebooks:
+        outside = sorted(m for m in notebook_imports(nbformat.read(path, as_version=4))
+                         if is_module(package, m) and m not in STUDENT_MODULES)
+        if outside:
+            raise PublishError(f"publish: {path.relative_to(root)} imports {outside}, which students do not get")
+    stale = check_links(root, settings)
+    if stale:
+        raise PublishError(f"publish: {stale} point at another repository than {settings.repository_url}; "
+                           f"run `course-kit release ASSIGNMENT --repository-url {settings.repository_url}` "
+                           f"for each assignment first")
+    _clear(out)
+    report = PublishReport(out)
+    for rel in student_package_files(package):
+        _copy(package / rel, out / "course_kit" / rel, report, out)
+    for path in notebooks:
+        _copy(path, out / path.relative_to(root), report, out)
+    for vectors in sorted(root.glob("release/*/*.json")):
+        _copy(vectors, out / vectors.relative_to(root), report, out)
+    rel_notebooks = [p.relative_to(root).as_posix() for p in notebooks]
+    _write(out / "pyproject.toml", student_pyproject(root / "pyproject.toml"), report, out)
+    _write(out / "README.md", student_readme(settings, rel_notebooks), report, out)
+    report.files.sort()
+    return report
+
+
+def _copy(src: Path, dst: Path, report: PublishReport, out: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dst)
+    report.files.append(dst.relative_to(out).as_posix())
+
+
+def _write(dst: Path, text: str, report: PublishReport, out: Path) -> None:
+    dst.write_text(text)
+    report.files.append(dst.relative_to(out).as_posix())
