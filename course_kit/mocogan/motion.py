@@ -48,24 +48,23 @@ class MotionLSTM(nn.Module):
         self.c = None
 
     def initWeight(self, init_forget_bias: float = 1) -> None:  # noqa: N802 (MP API)
-        """Xavier-uniform weights; zero biases except the forget-gate slice [H:2H] of both LSTM biases."""
-        H = self.hidden_size
+        """The MP's starting point for a new model: Xavier-uniform weights, only the forget gates biased."""
         with torch.no_grad():
-            for weight in (self.lstm.weight_ih, self.lstm.weight_hh, self.linear.weight):
-                nn.init.xavier_uniform_(weight)
-            for bias in (self.lstm.bias_ih, self.lstm.bias_hh):
-                bias.zero_()
-                bias[H:2 * H] = init_forget_bias
-            self.linear.bias.zero_()
+            for matrix in (self.lstm.weight_ih, self.lstm.weight_hh, self.linear.weight):
+                nn.init.xavier_uniform_(matrix)   # this order: the same draws as the MP's LSTM
+            per_gate = torch.tensor([0.0, float(init_forget_bias), 0.0, 0.0])  # input, forget, cell, output
+            gate_bias = per_gate.repeat_interleave(self.hidden_size)
+            self.lstm.bias_ih.copy_(gate_bias)
+            self.lstm.bias_hh.copy_(gate_bias)
+            nn.init.zeros_(self.linear.bias)
 
     def initHidden(self, batch_size: int) -> None:  # noqa: N802 (MP API)
         """Zero recurrent state of shape (batch_size, H), on the weights' device."""
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
             raise ValueError(f"MotionLSTM.initHidden: `batch_size` must be a positive int, "
                              f"got {batch_size!r}")
-        weight = self.lstm.weight_hh
-        self.h = torch.zeros(batch_size, self.hidden_size, dtype=weight.dtype, device=weight.device)
-        self.c = torch.zeros_like(self.h)
+        self.h = self.lstm.weight_hh.new_zeros(batch_size, self.hidden_size)
+        self.c = self.h.clone()
 
     def forward(self, inputs: torch.Tensor, n_frames: int) -> torch.Tensor:
         """inputs (B, I) -> motion codes (n_frames, B, I); call ``initHidden(B)`` first."""
@@ -78,11 +77,12 @@ class MotionLSTM(nn.Module):
         if self.h is None or self.c is None:
             raise RuntimeError(f"{where}: the hidden state is not set; call "
                                f"initHidden({inputs.shape[0]}) before forward")
-        outputs = []
+        state, codes = (self.h, self.c), []
         for _ in range(n_frames):
-            self.h, self.c = self.lstm(inputs, (self.h, self.c))
-            outputs.append(self.bn(self.linear(self.h)))
-        return torch.stack(outputs)
+            state = self.lstm(inputs, state)
+            codes.append(self.bn(self.linear(state[0])))  # per step: batch norm's statistics are per frame
+        self.h, self.c = state
+        return torch.stack(codes)
 
     def extra_repr(self) -> str:
         return f"input_size={self.input_size}, hidden_size={self.hidden_size}"
