@@ -30,7 +30,7 @@ from pathlib import Path
 import nbformat
 
 from .links import colab_notebooks
-from .release import BADGE, render_course_cells, release_settings
+from .release import BADGE, MIN_LEAK_LINE, notebook_lines, render_course_cells, release_settings, secret_lines
 from .settings import CourseSettings
 
 # The student side: what a released or lecture notebook imports, and what that imports.
@@ -51,6 +51,15 @@ STUDENT_MODULES = (
 STUDENT_DATA = ("pretrained/*.safetensors", "pretrained/*.md", "pretrained/manifest.json",
                 "widgets/*.js", "widgets/*.css")
 PUBLISHED = ("course_kit", "pyproject.toml", "release", "notebooks", "README.md")
+# Instructor-only reference code: file (relative to the course root) -> its graded definitions.
+REFERENCE_CODE = {
+    "course_kit/instructor/layers.py": ("MyLinear", "MyLSTMCell", "LSTM"),
+    "course_kit/instructor/hidden_checks.py": ("_py_affine", "_py_sigmoid", "_py_lstmcell",
+                                               "_py_batchnorm_train"),
+    "course_kit/svg/losses.py": ("reparameterize", "gaussian_kl"),
+    "course_kit/svg/schedules.py": ("kl_beta", "teacher_forcing_ratio"),
+    "course_kit/svg/metrics.py": ("psnr",),
+}
 
 
 class PublishError(RuntimeError):
@@ -162,6 +171,102 @@ def student_readme(settings: CourseSettings, notebooks: list[str]) -> str:
             f"then open the notebooks from `release/` and `notebooks/` of a clone of this repository.\n")
 
 
+_UNGRADED = {"reset_parameters", "extra_repr"}  # helpers of the reference classes no student writes
+
+
+def _computing(body: list):
+    """The statements of ``body`` that compute something: not docstrings, argument checks, raises,
+    imports, ``super().__init__()`` or plain copies of a name or constant (the public API's shape)."""
+    for k, stmt in enumerate(body):
+        if k == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue  # docstring
+        if isinstance(stmt, (ast.FunctionDef, ast.ClassDef)):
+            if stmt.name not in _UNGRADED:
+                yield from _computing(stmt.body)
+        elif isinstance(stmt, ast.If) and isinstance(stmt.body[-1], ast.Raise):
+            yield from _computing(stmt.orelse)  # an argument check
+        elif isinstance(stmt, (ast.If, ast.For, ast.While, ast.With, ast.Try)):
+            for part in ("body", "orelse", "finalbody"):
+                yield from _computing(getattr(stmt, part, []))
+            for handler in getattr(stmt, "handlers", []):
+                yield from _computing(handler.body)
+        elif isinstance(stmt, (ast.Raise, ast.Pass, ast.Import, ast.ImportFrom)):
+            continue
+        elif isinstance(stmt, ast.Assign) and isinstance(stmt.value, (ast.Name, ast.Constant)) \
+                and all(isinstance(target, (ast.Name, ast.Attribute)) for target in stmt.targets):
+            continue
+        elif isinstance(stmt, ast.Expr) and "super()" in ast.unparse(stmt):
+            continue
+        else:
+            yield stmt
+
+
+def definition_lines(path: Path, names: tuple[str, ...]) -> set[str]:
+    """The lines (stripped, long enough to tell) that compute something in the top-level
+    definitions ``names`` of ``path``: the substance of a reference solution."""
+    text = path.read_text()
+    lines, found, missing = text.splitlines(), set(), set(names)
+    for node in ast.parse(text, str(path)).body:
+        if getattr(node, "name", None) in missing:
+            missing.discard(node.name)
+            for stmt in _computing(node.body):
+                found.update(line.strip() for line in lines[stmt.lineno - 1:stmt.end_lineno])
+    if missing:
+        raise ValueError(f"definition_lines: {path} has no top-level {sorted(missing)} (REFERENCE_CODE is stale)")
+    return {line for line in found if len(line) >= MIN_LEAK_LINE}
+
+
+def _plain_solution_lines(nb) -> set[str]:
+    """Lines of solution code cells that compute nothing (``for _ in range(n):``, ``self.x = x``)."""
+    plain = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "### BEGIN SOLUTION" not in cell.source:
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        lines = cell.source.splitlines()
+        computing = {line.strip() for stmt in _computing(tree.body)
+                     for line in lines[stmt.lineno - 1:stmt.end_lineno]}
+        plain |= {line.strip() for line in lines} - computing
+    return plain
+
+
+def answer_lines(root: Path) -> set[str]:
+    """Every line that would give an answer away: the source notebooks' solutions and hidden tests,
+    and the reference code, less what the student sees anyway (stubs, visible tests, text)."""
+    answers, public = set(), set()
+    for path in sorted(root.glob("source/*/*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        secret, seen = secret_lines(nb)
+        answers |= secret - _plain_solution_lines(nb)
+        public |= seen
+    for rel, names in REFERENCE_CODE.items():
+        answers |= definition_lines(root / rel, names) - public
+    return answers
+
+
+def file_lines(path: Path) -> set[str]:
+    """The stripped lines of a published file (a notebook's sources and outputs); none for binaries."""
+    if path.suffix == ".ipynb":
+        return notebook_lines(nbformat.read(path, as_version=4))
+    try:
+        return {line.strip() for line in path.read_text().splitlines()}
+    except UnicodeDecodeError:  # weights
+        return set()
+
+
+def find_answers(folder: Path, answers: set[str]) -> dict[str, list[str]]:
+    """{file: answer lines in it} for every file under ``folder``."""
+    found = {}
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file() and ".git" not in p.parts):
+        hits = file_lines(path) & answers
+        if hits:
+            found[path.relative_to(folder).as_posix()] = sorted(hits)
+    return found
+
+
 def check_links(root: Path, settings: CourseSettings) -> list[str]:
     """Notebooks whose badge or install cell points at another repository than ``settings``."""
     stale = []
@@ -228,6 +333,10 @@ def publish(root: str | Path | None, out: str | Path, repository_url: str | None
     rel_notebooks = [p.relative_to(root).as_posix() for p in notebooks]
     _write(out / "pyproject.toml", student_pyproject(root / "pyproject.toml"), report, out)
     _write(out / "README.md", student_readme(settings, rel_notebooks), report, out)
+    leaks = find_answers(out, answer_lines(root))
+    if leaks:
+        _clear(out)
+        raise PublishError(f"publish: answers would reach students: {leaks}; nothing was published")
     report.files.sort()
     return report
 

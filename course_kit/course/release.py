@@ -157,8 +157,8 @@ def _region_lines(source: str, kind: str) -> list[str]:
     return lines
 
 
-def find_leaks(source_nb, release_nb) -> list[str]:
-    """Solution and hidden-test lines of the source that appear in the release."""
+def secret_lines(source_nb) -> tuple[set[str], set[str]]:
+    """(solution and hidden-test lines of a source notebook, its other lines), stripped."""
     secret, public = set(), set()
     for cell in source_nb.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -169,12 +169,21 @@ def find_leaks(source_nb, release_nb) -> list[str]:
         hidden = _region_lines(cell.source, "solution") + _region_lines(cell.source, "hidden")
         secret.update(hidden)
         public.update(line.strip() for line in cell.source.splitlines() if line.strip() not in hidden)
-    secret = {s for s in secret - public if len(s) >= MIN_LEAK_LINE}
-    released = {line.strip() for cell in release_nb.cells for line in cell.source.splitlines()}
-    for cell in release_nb.cells:
+    return {s for s in secret - public if len(s) >= MIN_LEAK_LINE}, public
+
+
+def notebook_lines(nb) -> set[str]:
+    """Every stripped line of a notebook's cell sources and outputs."""
+    lines = {line.strip() for cell in nb.cells for line in cell.source.splitlines()}
+    for cell in nb.cells:
         for output in cell.get("outputs", []):
-            released.update(line.strip() for line in json.dumps(output).split("\\n"))
-    return sorted(secret & released)
+            lines.update(line.strip() for line in json.dumps(output).split("\\n"))
+    return lines
+
+
+def find_leaks(source_nb, release_nb) -> list[str]:
+    """Solution and hidden-test lines of the source that appear in the release."""
+    return sorted(secret_lines(source_nb)[0] & notebook_lines(release_nb))
 
 
 def build_release(root: Path, assignment: str, scratch: Path,

@@ -36,14 +36,14 @@ class MotionLSTM(nn.Module):
         # skip_init: no draws here, so the draws below are the only ones (the MP's order and bounds).
         self.lstm = nn.utils.skip_init(nn.LSTMCell, input_size, hidden_size)
         self.linear = nn.utils.skip_init(nn.Linear, hidden_size, input_size)
-        self.bn = nn.BatchNorm1d(input_size, affine=False)
+        self.bn = nn.BatchNorm1d(num_features=input_size, affine=False)
         with torch.no_grad():
             for params, fan in (((self.lstm.weight_ih, self.lstm.bias_ih, self.lstm.weight_hh,
                                   self.lstm.bias_hh), hidden_size),
                                 ((self.linear.weight, self.linear.bias), hidden_size)):
                 bound = 1.0 / math.sqrt(fan) if fan > 0 else 0.0
-                for p in params:
-                    nn.init.uniform_(p, -bound, bound)
+                for tensor in params:
+                    nn.init.uniform_(tensor, -bound, bound)
         self.h = None
         self.c = None
 
