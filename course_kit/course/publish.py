@@ -21,9 +21,9 @@ module outside the student side.
 from __future__ import annotations
 
 import ast
+import importlib.metadata
 import re
 import shutil
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,15 +51,15 @@ STUDENT_MODULES = (
 STUDENT_DATA = ("pretrained/*.safetensors", "pretrained/*.md", "pretrained/manifest.json",
                 "widgets/*.js", "widgets/*.css")
 PUBLISHED = ("course_kit", "pyproject.toml", "release", "notebooks", "README.md")
-# Instructor-only reference code: file (relative to the course root) -> its graded definitions.
+# Instructor-only reference code: file (relative to course_kit/) -> its graded definitions.
 REFERENCE_CODE = {
-    "course_kit/instructor/layers.py": ("MyLinear", "MyLSTMCell", "LSTM"),
-    "course_kit/instructor/hidden_checks.py": ("_py_affine", "_py_sigmoid", "_py_lstmcell",
-                                               "_py_batchnorm_train"),
-    "course_kit/svg/losses.py": ("reparameterize", "gaussian_kl"),
-    "course_kit/svg/schedules.py": ("kl_beta", "teacher_forcing_ratio"),
-    "course_kit/svg/metrics.py": ("psnr",),
+    "instructor/layers.py": ("MyLinear", "MyLSTMCell", "LSTM"),
+    "instructor/hidden_checks.py": ("_py_affine", "_py_sigmoid", "_py_lstmcell", "_py_batchnorm_train"),
+    "svg/losses.py": ("reparameterize", "gaussian_kl"),
+    "svg/schedules.py": ("kl_beta", "teacher_forcing_ratio"),
+    "svg/metrics.py": ("psnr",),
 }
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the installed course_kit/ publish copies from
 
 
 class PublishError(RuntimeError):
@@ -141,17 +141,30 @@ def student_package_files(package_dir: Path) -> list[Path]:
     return sorted(files)
 
 
-def student_pyproject(course_pyproject: Path) -> str:
-    """The student package's pyproject.toml: the course's name, version and dependencies, no extras."""
-    project = tomllib.loads(course_pyproject.read_text())["project"]
-    deps = "".join(f'    "{d}",\n' for d in project["dependencies"])
+def _project(distribution: str) -> dict:
+    """name, version, description, requires-python and dependencies (no extras) of the kit:
+    from pyproject.toml in a checkout (always current), else from the installed metadata."""
+    pyproject = PACKAGE_DIR.parent / "pyproject.toml"
+    if pyproject.is_file():
+        import tomllib
+        project = tomllib.loads(pyproject.read_text())["project"]
+        return {k: project[k] for k in ("name", "version", "description", "requires-python", "dependencies")}
+    meta = importlib.metadata.metadata(distribution)
+    return {"name": meta["Name"], "version": meta["Version"], "description": meta["Summary"],
+            "requires-python": meta["Requires-Python"],
+            "dependencies": [r for r in importlib.metadata.requires(distribution) or [] if "extra ==" not in r]}
+
+
+def student_pyproject(distribution: str = "course_kit") -> str:
+    """The student package's pyproject.toml: the kit's name, version and dependencies, no extras."""
+    project = _project(distribution)
+    deps = "".join(f'    "{r}",\n' for r in project["dependencies"])
     data = ", ".join(f'"{p}"' for p in STUDENT_DATA)
     return (f'# The student package of the course kit, written by `course-kit publish`.\n'
             f'[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n\n'
             f'[project]\nname = "{project["name"]}"\nversion = "{project["version"]}"\n'
             f'description = "{project["description"]}"\nreadme = "README.md"\n'
             f'requires-python = "{project["requires-python"]}"\n'
-            f'license = {{ text = "{project["license"]["text"]}" }}\n'
             f'dependencies = [\n{deps}]\n\n'
             f'[tool.setuptools.packages.find]\ninclude = ["course_kit*"]\n\n'
             f'[tool.setuptools.package-data]\ncourse_kit = [{data}]\n')
@@ -233,7 +246,7 @@ def _plain_solution_lines(nb) -> set[str]:
     return plain
 
 
-def answer_lines(root: Path) -> set[str]:
+def answer_lines(root: Path, package_dir: Path = PACKAGE_DIR) -> set[str]:
     """Every line that would give an answer away: the source notebooks' solutions and hidden tests,
     and the reference code, less what the student sees anyway (stubs, visible tests, text)."""
     answers, public = set(), set()
@@ -243,7 +256,7 @@ def answer_lines(root: Path) -> set[str]:
         answers |= secret - _plain_solution_lines(nb)
         public |= seen
     for rel, names in REFERENCE_CODE.items():
-        answers |= definition_lines(root / rel, names) - public
+        answers |= definition_lines(package_dir / rel, names) - public
     return answers
 
 
@@ -304,7 +317,7 @@ def publish(root: str | Path | None, out: str | Path, repository_url: str | None
     root, out = settings.root, Path(out).resolve()
     if out == root or root in out.parents:
         raise PublishError(f"publish: `out` must be outside the course, got {out}")
-    package = root / "course_kit"
+    package = PACKAGE_DIR
     bad = instructor_imports(package)
     if bad:
         raise PublishError(f"publish: the student side imports the instructor side: {bad}; move the "
@@ -331,9 +344,9 @@ def publish(root: str | Path | None, out: str | Path, repository_url: str | None
     for vectors in sorted(root.glob("release/*/*.json")):
         _copy(vectors, out / vectors.relative_to(root), report, out)
     rel_notebooks = [p.relative_to(root).as_posix() for p in notebooks]
-    _write(out / "pyproject.toml", student_pyproject(root / "pyproject.toml"), report, out)
+    _write(out / "pyproject.toml", student_pyproject(), report, out)
     _write(out / "README.md", student_readme(settings, rel_notebooks), report, out)
-    leaks = find_answers(out, answer_lines(root))
+    leaks = find_answers(out, answer_lines(root, package))
     if leaks:
         _clear(out)
         raise PublishError(f"publish: answers would reach students: {leaks}; nothing was published")
