@@ -178,6 +178,9 @@ def notebook_lines(nb) -> set[str]:
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             lines.update(line.strip() for line in json.dumps(output).split("\\n"))
+            texts = [output.get("text", ""), "\n".join(output.get("traceback", []))]
+            texts += [v if isinstance(v, str) else json.dumps(v) for v in output.get("data", {}).values()]
+            lines.update(line.strip() for text in texts for line in text.splitlines())
     return lines
 
 
