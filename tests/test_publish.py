@@ -40,7 +40,7 @@ def test_publish_writes_exactly_the_student_tree(course, target):
     readme = (target / "README.md").read_text()
     for nb in course.glob("release/*/*.ipynb"):
         assert f"]({target.as_uri()}/{nb.relative_to(course).as_posix()})" in readme
-    assert f'pip install "course_kit @ git+{target.as_uri()}@main"' in readme
+    assert f'pip install "git+{target.as_uri()}@main"' in readme
     project = tomllib.loads((target / "pyproject.toml").read_text())["project"]
     assert "ipywidgets>=7.7" in project["dependencies"] and "optional-dependencies" not in project
     assert not any(d.startswith(("nbgrader", "jupyterlab", "imageio-ffmpeg", "nbval")) for d in project["dependencies"])

@@ -44,8 +44,11 @@ class CourseSettings:
 
     @property
     def package_requirement(self) -> str:
-        """What the released install cell hands to pip: the student package of the published repository."""
-        return f"course_kit @ git+{self.repository_url}@{self.branch}"
+        """What the released install cell hands to pip: the student package of the published repository.
+
+        pip's plain ``git+URL@BRANCH`` form: older pips (23.x) reject ``course_kit @ git+file:///...``.
+        """
+        return f"git+{self.repository_url}@{self.branch}"
 
     @property
     def on_github(self) -> bool:
