@@ -96,6 +96,10 @@ def test_install_cell_and_badge_come_from_the_settings(source):
     assert f'REPOSITORY_URL = "{settings.repository_url}"' in install.source
     assert "pick_device()" in install.source and '"google.colab" in sys.modules' in install.source
     assert "torch" not in re.sub(r"import torch|torch\.__version__", "", install.source.split("pip")[1].split("\n")[0])
+    lines = [line.strip() for line in install.source.splitlines()]
+    assert '%pip install "git+{REPOSITORY_URL}@{BRANCH}"' in lines, "Colab's own %pip, the student package only"
+    assert 'fetch_vectors(REPOSITORY_URL, BRANCH, "release/mocogan/solutions.json")' in lines
+    assert "subprocess" not in install.source and "clone" not in install.source and " -q" not in install.source
 
 
 def test_payoff_cells_are_guarded(source):
