@@ -1,4 +1,4 @@
-"""The MoCoGAN assignment's source notebook: structure, one source of truth with course_kit.layers."""
+"""The MoCoGAN assignment's source notebook: structure, one source of truth with course_kit.instructor.layers."""
 
 import json
 import re
@@ -52,7 +52,7 @@ def test_one_graded_test_cell_per_method_with_points(source):
 
 
 def test_solution_cells_behave_exactly_like_course_kit_layers(source):
-    """One source of truth: the notebook's model answers must match course_kit.layers."""
+    """One source of truth: the notebook's model answers must match course_kit.instructor.layers."""
     ns = solution_namespace(source)
     torch.manual_seed(0)
     x = torch.randn(4, 5)

@@ -159,3 +159,28 @@ def test_student_install_only_adds_packages_and_the_assignment_runs_on_colab_sta
     assert views, "the payoff showed no video widget"
     errors = [o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, errors
+
+    # Every widget and plot of the lecture notebooks constructs and displays under Colab's ipywidgets 7.7.1.
+    widgets = tmp_path / "content" / "widgets.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in WIDGET_CELLS]), widgets)
+    run = subprocess.run([str(venv / "bin" / "python"), str(COLAB / "execute.py"), str(widgets),
+                          str(tmp_path / "widgets-executed.ipynb"), "600"],
+                         cwd=widgets.parent, env=_env(venv, True, tmp_path / "ipython"), capture_output=True, text=True)
+    assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
+    shown = nbformat.read(tmp_path / "widgets-executed.ipynb", as_version=4).cells
+    assert "ipywidgets 7.7.1" in _outputs_text(shown[0])
+    for cell in shown[1:]:
+        assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs), cell.source
+
+
+WIDGET_CELLS = [
+    "import ipywidgets, course_kit\nfrom course_kit.widgets import VideoPlayer, VideoGrid, MoCoGANExplorer\n"
+    "from course_kit.widgets.plots import LossPlot, MotionCodePlot\n"
+    "model = course_kit.load_pretrained('shapes', device='cpu')\nvideos = model.sample(2, n_frames=8, seed=0)\n"
+    "print('ipywidgets', ipywidgets.__version__)",
+    "display(VideoPlayer(videos[0], fps=8))",
+    "display(VideoGrid(videos, columns=2))",
+    "display(MoCoGANExplorer(model, action='up', n_frames=8, seed=0))",
+    "display(MotionCodePlot.from_model(model, motion_seeds=range(3), action='up', n_frames=8))",
+    "plot = LossPlot('loss')\nfor step in range(3):\n    plot.update(step, loss=1.0 / (step + 1))\nplot.flush()\ndisplay(plot)",
+]
