@@ -93,7 +93,7 @@ def student_repository(tmp: Path) -> Path:
 
 def with_solutions(released: Path, out: Path) -> Path:
     """The released notebook with each solution cell replaced by the source notebook's model answer."""
-    source = nbformat.read(ROOT / "source/mocogan/mocogan.ipynb", as_version=4)
+    source = nbformat.read(ROOT / "source" / released.parent.name / released.name, as_version=4)
     answers = {c.metadata.nbgrader.grade_id: c.source for c in source.cells
                if c.metadata.get("nbgrader", {}).get("solution")}
     nb = nbformat.read(released, as_version=4)
@@ -106,6 +106,22 @@ def with_solutions(released: Path, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out)
     return out
+
+
+def execute(venv: Path, notebook: Path, out: Path, ipython_dir: Path) -> tuple[object, float]:
+    """Run ``notebook`` in the venv's own kernel (Colab stand-in loaded); (executed notebook, seconds)."""
+    start = time.perf_counter()
+    run = subprocess.run([str(venv / "bin" / "python"), str(COLAB / "execute.py"), str(notebook), str(out), "900"],
+                         cwd=notebook.parent, env=_env(venv, True, ipython_dir), capture_output=True, text=True)
+    assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
+    executed = nbformat.read(out, as_version=4)
+    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, errors
+    return executed, time.perf_counter() - start
+
+
+def _views(cells) -> list:
+    return [o for c in cells for o in c.get("outputs", []) if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
 
 
 def _outputs_text(cell) -> str:
@@ -134,13 +150,7 @@ def test_student_install_only_adds_packages_and_the_assignment_runs_on_colab_sta
     startup = tmp_path / "ipython" / "profile_default" / "startup"
     startup.mkdir(parents=True)
     (startup / "00-colab.py").write_text("import google.colab  # as Colab's kernel does at start\n")
-    t1 = time.perf_counter()
-    run = subprocess.run([str(venv / "bin" / "python"), str(COLAB / "execute.py"), str(notebook),
-                          str(tmp_path / "executed.ipynb"), "900"],
-                         cwd=notebook.parent, env=_env(venv, True, tmp_path / "ipython"),
-                         capture_output=True, text=True)
-    t_run = time.perf_counter() - t1
-    assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
+    executed, t_run = execute(venv, notebook, tmp_path / "executed.ipynb", tmp_path / "ipython")
     after = freeze(venv)
 
     removed = sorted(set(before) - set(after))
@@ -149,7 +159,6 @@ def test_student_install_only_adds_packages_and_the_assignment_runs_on_colab_sta
     assert not removed, f"the student install replaced Colab's packages: {removed} -> {added}"
     assert any(line.startswith("course_kit") or line.startswith("course-kit") for line in added), added
 
-    executed = nbformat.read(tmp_path / "executed.ipynb", as_version=4)
     cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in executed.cells}
     setup = _outputs_text(cells["setup"])
     assert "Successfully installed" in setup, setup  # pip's own line: what Colab's restart prompt reads
@@ -159,21 +168,21 @@ def test_student_install_only_adds_packages_and_the_assignment_runs_on_colab_sta
             assert "NotImplementedError" not in _outputs_text(cell) and cell.outputs, grade_id
     payoff = [c for c in executed.cells if c.cell_type == "code" and "mocogan_with_student_lstm(" in c.source]
     assert "motion network: your LSTM" in _outputs_text(payoff[0]), _outputs_text(payoff[0])
-    views = [o for c in executed.cells for o in c.get("outputs", [])
-             if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
-    assert views, "the payoff showed no video widget"
-    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert not errors, errors
+    assert _views(executed.cells), "the payoff showed no video widget"
+
+    # The SVG assignment with its solutions, payoff included (the pretrained svg-push, plots, videos).
+    svg, t_svg = execute(venv, with_solutions(repo / "release/svg/svg.ipynb", tmp_path / "content" / "svg.ipynb"),
+                         tmp_path / "svg-executed.ipynb", tmp_path / "ipython")
+    assert "Loaded the pretrained 'svg-push' model." in "".join(_outputs_text(c) for c in svg.cells)
+    assert len(_views(svg.cells)) >= 2, "the SVG payoff showed no plot or video"
+    print(f"svg notebook {t_svg:.0f} s")
 
     # Every widget and plot of the lecture notebooks constructs and displays under Colab's ipywidgets 7.7.1.
     widgets = tmp_path / "content" / "widgets.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in WIDGET_CELLS]), widgets)
-    run = subprocess.run([str(venv / "bin" / "python"), str(COLAB / "execute.py"), str(widgets),
-                          str(tmp_path / "widgets-executed.ipynb"), "600"],
-                         cwd=widgets.parent, env=_env(venv, True, tmp_path / "ipython"), capture_output=True, text=True)
-    assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
-    shown = nbformat.read(tmp_path / "widgets-executed.ipynb", as_version=4).cells
+    shown = execute(venv, widgets, tmp_path / "widgets-executed.ipynb", tmp_path / "ipython")[0].cells
     assert "ipywidgets 7.7.1" in _outputs_text(shown[0])
+    assert f"imported {len(pub.STUDENT_MODULES)} student modules" in _outputs_text(shown[0])
     for cell in shown[1:]:
         assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs), cell.source
 
@@ -182,7 +191,10 @@ WIDGET_CELLS = [
     "import ipywidgets, course_kit\nfrom course_kit.widgets import VideoPlayer, VideoGrid, MoCoGANExplorer\n"
     "from course_kit.widgets.plots import LossPlot, MotionCodePlot\n"
     "model = course_kit.load_pretrained('shapes', device='cpu')\nvideos = model.sample(2, n_frames=8, seed=0)\n"
-    "print('ipywidgets', ipywidgets.__version__)",
+    "print('ipywidgets', ipywidgets.__version__)\n"
+    "import importlib\nmodules = " + repr(pub.STUDENT_MODULES) + "\n"
+    "for name in modules:\n    importlib.import_module(name)  # every dependency of the student side is installed\n"
+    "print(f'imported {len(modules)} student modules')",
     "display(VideoPlayer(videos[0], fps=8))",
     "display(VideoGrid(videos, columns=2))",
     "display(MoCoGANExplorer(model, action='up', n_frames=8, seed=0))",
