@@ -148,10 +148,11 @@ def _project(distribution: str) -> dict:
     if pyproject.is_file():
         import tomllib
         project = tomllib.loads(pyproject.read_text())["project"]
-        return {k: project[k] for k in ("name", "version", "description", "requires-python", "dependencies")}
+        info = {k: project[k] for k in ("name", "version", "description", "requires-python", "dependencies")}
+        return {**info, "license": project.get("license", {}).get("text", "")}
     meta = importlib.metadata.metadata(distribution)
     return {"name": meta["Name"], "version": meta["Version"], "description": meta["Summary"],
-            "requires-python": meta["Requires-Python"],
+            "requires-python": meta["Requires-Python"], "license": meta.get("License") or "",
             "dependencies": [r for r in importlib.metadata.requires(distribution) or [] if "extra ==" not in r]}
 
 
@@ -165,7 +166,8 @@ def student_pyproject(distribution: str = "course_kit") -> str:
             f'[project]\nname = "{project["name"]}"\nversion = "{project["version"]}"\n'
             f'description = "{project["description"]}"\nreadme = "README.md"\n'
             f'requires-python = "{project["requires-python"]}"\n'
-            f'dependencies = [\n{deps}]\n\n'
+            + (f'license = {{ text = "{project["license"]}" }}\n' if project["license"] else "")
+            + f'dependencies = [\n{deps}]\n\n'
             f'[tool.setuptools.packages.find]\ninclude = ["course_kit*"]\n\n'
             f'[tool.setuptools.package-data]\ncourse_kit = [{data}]\n')
 
