@@ -8,8 +8,9 @@ c.CourseDirectory.course_id = "course_kit"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 
 # --- The instructor's settings for this kit --------------------------------
-# Where students' Colab install cell and the "Open in Colab" badges point:
-# set this to YOUR public repository of this course before `course-kit release`.
+# Where students' Colab install cell and the "Open in Colab" badges point: YOUR public
+# student repository (the one `course-kit publish DIR` fills; keep this one private).
+# `course-kit release` and `publish` refuse this placeholder (or pass --repository-url).
 c.CourseKit.repository_url = "https://github.com/ORG/course_kit"
 c.CourseKit.branch = "main"
 # Seed of the visible test vectors (release/<assignment>/solutions.json); use a new one each term.

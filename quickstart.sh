@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The README's two commands: `./quickstart.sh demo` and `./quickstart.sh test`.
 # Each sets up what it needs on a fresh machine (Python 3.11 + pip), then runs.
-#   demo  : a virtual environment in .venv with the kit (and Debian's bubblewrap when
-#           root), then `course-kit demo`; extra arguments go to it
-#   test  : the same plus the test extras (and Debian's chromium for the browser
+#   demo  : a virtual environment in .venv with the kit and its instructor extra (and
+#           Debian's bubblewrap when root), then `course-kit demo`; extra arguments go to it
+#   test  : the same plus the test extra (and Debian's chromium for the browser
 #           tests), then the whole pytest suite; extra arguments go to pytest
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,7 +11,7 @@ what="${1:-}"; shift || true
 VENV="${COURSE_KIT_VENV:-.venv}"
 PY="${PYTHON:-python3}"
 
-setup() {  # $1: pip extras ("" or "[test]")
+setup() {  # $1: pip extras ("[instructor]" or "[instructor,test]")
   [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
   local stamp="$VENV/.course-kit-installed$1"
   local want; want="$(cat pyproject.toml | sha256sum | cut -c1-16)"
@@ -47,9 +47,9 @@ sandbox() {  # Debian's bubblewrap: autograding runs every submission inside it 
 }
 
 case "$what" in
-  demo) setup ""; sandbox "the demo grades its own example submissions unsandboxed"
+  demo) setup "[instructor]"; sandbox "the demo grades its own example submissions unsandboxed"
         exec "$VENV/bin/course-kit" demo "$@" ;;
-  test) setup "[test]"; browser; sandbox "sandbox tests will be skipped"
+  test) setup "[instructor,test]"; browser; sandbox "sandbox tests will be skipped"
         exec "$VENV/bin/python" -m pytest "$@" ;;
   *) echo "usage: $0 demo|test [args...]" >&2; exit 2 ;;
 esac

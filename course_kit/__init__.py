@@ -1,8 +1,9 @@
 """course_kit: a course kit that teaches video generation with MoCoGAN.
 
-The reference layers students re-implement live in :mod:`course_kit.layers`;
-test vectors in :mod:`course_kit.vectors`; the graded checks in
-:mod:`course_kit.checks`.
+This is the student side (what a released notebook imports: models,
+samplers, widgets, the visible checks in :mod:`course_kit.checks`); the
+reference solutions, hidden checks and test-vector maker live on the
+instructor side, :mod:`course_kit.instructor`, which students never receive.
 """
 
 __version__ = "0.1.0"

@@ -8,15 +8,16 @@ from pathlib import Path
 
 
 def _cmd_vectors(args) -> int:
-    from .vectors import write_vectors
+    from .instructor.vectors import write_vectors
     path = write_vectors(args.seed, args.out)
     print(f"wrote test vectors (seed {args.seed}) to {path}")
     return 0
 
 
 def _cmd_check(args) -> int:
-    from . import checks, layers
-    from .vectors import load_vectors, make_vectors
+    from . import checks
+    from .instructor import layers
+    from .instructor.vectors import load_vectors, make_vectors
     v = load_vectors(args.solutions) if args.solutions else make_vectors(args.seed)
     results = checks.run_all(layers.MyLinear, layers.MyLSTMCell, layers.LSTM, v)
     for name, ok, message in results:
@@ -61,6 +62,8 @@ DELEGATED: dict[str, tuple[str, str]] = {
                "write GIF/MP4 videos (or a grid) from a shipped or trained model"),
     "release": ("course_kit.course.commands:release_main",
                 "regenerate release/ASSIGNMENT from source/ with nbgrader, and prove it safe"),
+    "publish": ("course_kit.course.commands:publish_main",
+                "write the public student repository: student package, release/, notebooks/, README"),
     "autograde": ("course_kit.course.commands:autograde_main",
                   "autograde a folder or LMS zip of submissions in parallel: grades CSV, feedback"),
     "lab": ("course_kit.course.lab:main",

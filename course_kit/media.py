@@ -53,6 +53,11 @@ def write_video(path: str | Path, frames, fps: float = 8) -> Path:
     if suffix == ".gif":
         iio.imwrite(path, frames, extension=".gif", duration=frame_period_ms(fps), loop=0)
     elif suffix == ".mp4":
+        import importlib.util
+        if importlib.util.find_spec("imageio_ffmpeg") is None:  # instructor extra: a 30 MB ffmpeg
+            raise ModuleNotFoundError(f"write_video: writing {path.name!r} (MP4) needs imageio-ffmpeg, "
+                                      f"which the student install leaves out; `pip install "
+                                      f"imageio-ffmpeg` (or course_kit[instructor]), or write a .gif")
         h, w = frames.shape[1:3]
         if h % 2 or w % 2:  # h264 with yuv420p needs even sizes
             frames = np.pad(frames, ((0, 0), (0, h % 2), (0, w % 2), (0, 0)))

@@ -1,111 +1,25 @@
-"""Test vectors (``solutions.json``) for the MP, computed by the reference layers.
+"""Reading the MP's test vectors (``solutions.json``) in a student's notebook.
 
-The key names are the original MP's (``linear_weight``, ``lstmcell_output``,
-``lstm_forget_bias``, ...). Inputs and parameters are drawn from a seeded
-generator and rounded, outputs are computed in float64 and rounded, so the
-same seed gives the same bytes on every machine; a new seed each term gives
-new numbers. Sizes are small enough to print in a notebook and pairwise
-different, so a transposed weight or a swapped argument cannot pass.
+The vectors are made on the instructor's side (``course_kit.instructor.vectors``,
+with the reference layers); this module only reads them (and, on Colab,
+downloads them from the course's public repository), so the student package
+needs no reference solution. ``dumps`` is the file's one canonical
+layout, shared by both sides.
 """
 
 from __future__ import annotations
 
 import json
+import urllib.request
 from pathlib import Path
 
-import numpy as np
-import torch
-
-from .layers import LSTM, MyLinear, MyLSTMCell
-
 FORMAT_VERSION = 1
-
-# (input, output, batch) for MyLinear; (input, hidden, batch) for the cell and
-# the LSTM: all different within each layer, so transposes change the shape.
-LINEAR_SIZES = dict(input_size=5, output_size=3, batch=4)
-LSTMCELL_SIZES = dict(input_size=6, hidden_size=4, batch=3)
-LSTM_SIZES = dict(input_size=3, hidden_size=5, batch=4, n_frames=6)
-PARAM_DECIMALS = 4
-OUTPUT_DECIMALS = 7
-
-
-def _draw(rng: np.random.Generator, *shape: int, scale: float = 1.0) -> np.ndarray:
-    return np.round(rng.uniform(-scale, scale, size=shape), PARAM_DECIMALS)
-
-
-def _out(t: torch.Tensor) -> list:
-    return np.round(t.detach().double().numpy(), OUTPUT_DECIMALS).tolist()
-
-
-def _set(module: torch.nn.Module, **params: np.ndarray) -> None:
-    with torch.no_grad():
-        for name, value in params.items():
-            getattr(module, name).copy_(torch.from_numpy(value))
-
-
-def make_vectors(seed: int) -> dict:
-    """All MP test vectors for ``seed``, as a JSON-ready dict."""
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"make_vectors: `seed` must be a non-negative int, got {seed!r}")
-    rng = np.random.default_rng(seed)
-    v: dict = {"format_version": FORMAT_VERSION, "seed": seed}
-
-    # MyLinear
-    n_in, n_out, batch = LINEAR_SIZES["input_size"], LINEAR_SIZES["output_size"], LINEAR_SIZES["batch"]
-    linear = MyLinear(n_in, n_out).double()
-    params = dict(weight=_draw(rng, n_out, n_in), bias=_draw(rng, n_out))
-    _set(linear, **params)
-    x = _draw(rng, batch, n_in, scale=2.0)
-    v.update(linear_input_size=n_in, linear_output_size=n_out,
-             linear_weight=params["weight"].tolist(), linear_bias=params["bias"].tolist(),
-             linear_input=x.tolist(), linear_output=_out(linear(torch.from_numpy(x))))
-
-    # MyLSTMCell
-    n_in, hid, batch = (LSTMCELL_SIZES[k] for k in ("input_size", "hidden_size", "batch"))
-    cell = MyLSTMCell(n_in, hid).double()
-    params = dict(weight_ih=_draw(rng, 4 * hid, n_in), bias_ih=_draw(rng, 4 * hid),
-                  weight_hh=_draw(rng, 4 * hid, hid), bias_hh=_draw(rng, 4 * hid))
-    _set(cell, **params)
-    x, h, c = _draw(rng, batch, n_in, scale=2.0), _draw(rng, batch, hid), _draw(rng, batch, hid)
-    h_out, c_out = cell(torch.from_numpy(x), (torch.from_numpy(h), torch.from_numpy(c)))
-    v.update(lstmcell_input_size=n_in, lstmcell_hidden_size=hid,
-             **{f"lstmcell_{k}": p.tolist() for k, p in params.items()},
-             lstmcell_input=x.tolist(), lstmcell_h=h.tolist(), lstmcell_c=c.tolist(),
-             lstmcell_output=_out(h_out), lstmcell_cout=_out(c_out))
-
-    # LSTM (BatchNorm in train mode, h and c set directly, as the MP's test did)
-    n_in, hid, batch, n_frames = (LSTM_SIZES[k] for k in ("input_size", "hidden_size", "batch", "n_frames"))
-    forget_bias = float(np.round(rng.uniform(0.5, 2.0), 2))
-    lstm = LSTM(n_in, hid).double()
-    cell_params = dict(weight_ih=_draw(rng, 4 * hid, n_in), bias_ih=_draw(rng, 4 * hid),
-                       weight_hh=_draw(rng, 4 * hid, hid), bias_hh=_draw(rng, 4 * hid))
-    lin_params = dict(weight=_draw(rng, n_in, hid), bias=_draw(rng, n_in))
-    _set(lstm.lstm, **cell_params)
-    _set(lstm.linear, **lin_params)
-    x, h, c = _draw(rng, batch, n_in, scale=2.0), _draw(rng, batch, hid), _draw(rng, batch, hid)
-    lstm.train()
-    lstm.h, lstm.c = torch.from_numpy(h), torch.from_numpy(c)
-    out = lstm(torch.from_numpy(x), n_frames)
-    v.update(lstm_input_size=n_in, lstm_hidden_size=hid, lstm_forget_bias=forget_bias,
-             **{f"lstm_{k}": p.tolist() for k, p in cell_params.items()},
-             lstm_linear_weight=lin_params["weight"].tolist(),
-             lstm_linear_bias=lin_params["bias"].tolist(),
-             lstm_input=x.tolist(), lstm_n_frames=n_frames, lstm_h=h.tolist(), lstm_c=c.tolist(),
-             lstm_output=_out(out))
-    return v
 
 
 def dumps(vectors: dict) -> str:
     """Canonical JSON text: sorted keys, fixed layout, trailing newline."""
     return json.dumps(vectors, sort_keys=True, indent=1) + "\n"
 
-
-def write_vectors(seed: int, out: str | Path) -> Path:
-    """Write ``make_vectors(seed)`` to ``out``; returns the path."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(dumps(make_vectors(seed)))
-    return out
 
 
 def load_vectors(path: str | Path) -> dict:
@@ -115,10 +29,37 @@ def load_vectors(path: str | Path) -> dict:
         data = json.loads(path.read_text())
     except FileNotFoundError:
         raise FileNotFoundError(f"load_vectors: no test-vector file at {path}; "
-                                f"create one with `course-kit vectors --out {path}`") from None
+                                f"the instructor makes one with `course-kit vectors --out {path}`; on Colab, run the notebook's setup cell") from None
     except json.JSONDecodeError as e:
         raise ValueError(f"load_vectors: {path} is not valid JSON ({e})") from None
     if data.get("format_version") != FORMAT_VERSION:
         raise ValueError(f"load_vectors: {path} has format_version "
                          f"{data.get('format_version')!r}, expected {FORMAT_VERSION}")
     return data
+
+
+def raw_file_url(repository_url: str, branch: str, path: str) -> str:
+    """Where ``path`` of the published repository downloads from (GitHub's raw host, or a file:// folder)."""
+    url = repository_url.rstrip("/")
+    url = url[:-4] if url.endswith(".git") else url
+    if url.startswith("https://github.com/"):
+        return f"https://raw.githubusercontent.com/{url[len('https://github.com/'):]}/{branch}/{path}"
+    if url.startswith("file://"):
+        return f"{url}/{path}"
+    raise ValueError(f"raw_file_url: `repository_url` must be https://github.com/OWNER/NAME or a "
+                     f"file:// folder, got {repository_url!r}")
+
+
+def fetch_vectors(repository_url: str, branch: str, path: str, out: str | Path = "solutions.json") -> Path:
+    """Download the released ``solutions.json`` at ``path`` of the course repository to ``out``, checked."""
+    url = raw_file_url(repository_url, branch, path)
+    out = Path(out)
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            text = response.read().decode()
+    except OSError as e:
+        raise OSError(f"fetch_vectors: could not download the test vectors from {url} ({e}); "
+                      f"check the notebook's REPOSITORY_URL and BRANCH, or ask your instructor") from None
+    out.write_text(text)
+    load_vectors(out)  # a clear error now, not a KeyError in the first test cell
+    return out

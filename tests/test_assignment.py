@@ -1,4 +1,4 @@
-"""The MoCoGAN assignment's source notebook: structure, one source of truth with course_kit.layers."""
+"""The MoCoGAN assignment's source notebook: structure, one source of truth with course_kit.instructor.layers."""
 
 import json
 import re
@@ -9,9 +9,11 @@ import pytest
 import torch
 from torch import nn
 
-from course_kit import checks, layers
+from course_kit import checks
+from course_kit.instructor import hidden_checks
+from course_kit.instructor import layers
 from course_kit.course.settings import load_settings
-from course_kit.vectors import make_vectors
+from course_kit.instructor.vectors import make_vectors
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "source" / "mocogan" / "mocogan.ipynb"
@@ -50,7 +52,7 @@ def test_one_graded_test_cell_per_method_with_points(source):
 
 
 def test_solution_cells_behave_exactly_like_course_kit_layers(source):
-    """One source of truth: the notebook's model answers must match course_kit.layers."""
+    """One source of truth: the notebook's model answers must match course_kit.instructor.layers."""
     ns = solution_namespace(source)
     torch.manual_seed(0)
     x = torch.randn(4, 5)
@@ -79,7 +81,7 @@ def test_solution_cells_behave_exactly_like_course_kit_layers(source):
 
 def test_hidden_checks_pass_the_model_answers(source):
     ns = solution_namespace(source)
-    fresh = checks.load_fresh()
+    fresh = hidden_checks.load_fresh()
     for name in fresh.HIDDEN_CHECKS:
         fresh.hidden_check(name, 4821, MyLinear=ns["MyLinear"], MyLSTMCell=ns["MyLSTMCell"],
                            LSTM=ns["LSTM"])
@@ -94,6 +96,10 @@ def test_install_cell_and_badge_come_from_the_settings(source):
     assert f'REPOSITORY_URL = "{settings.repository_url}"' in install.source
     assert "pick_device()" in install.source and '"google.colab" in sys.modules' in install.source
     assert "torch" not in re.sub(r"import torch|torch\.__version__", "", install.source.split("pip")[1].split("\n")[0])
+    lines = [line.strip() for line in install.source.splitlines()]
+    assert '%pip install "git+{REPOSITORY_URL}@{BRANCH}"' in lines, "Colab's own %pip, the student package only"
+    assert 'fetch_vectors(REPOSITORY_URL, BRANCH, "release/mocogan/solutions.json")' in lines
+    assert "subprocess" not in install.source and "clone" not in install.source and " -q" not in install.source
 
 
 def test_payoff_cells_are_guarded(source):

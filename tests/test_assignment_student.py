@@ -1,8 +1,8 @@
 """The notebook's payoff helper skips cleanly while grading and when the model is missing."""
 
 import course_kit
-from course_kit import layers
-from course_kit.course import student
+from course_kit.instructor import layers
+from course_kit import student
 
 
 def test_skips_while_grading(monkeypatch, capsys):

@@ -4,8 +4,9 @@ import pytest
 import torch
 from torch import nn
 
-from course_kit import checks, layers
-from course_kit.vectors import make_vectors
+from course_kit import checks
+from course_kit.instructor import layers
+from course_kit.instructor.vectors import make_vectors
 
 V = make_vectors(1)
 

@@ -19,6 +19,7 @@ from browser_support import free_port, stop_process
 
 from course_kit.course.examples import EXAMPLES, SVG_TYPICAL, write_examples
 from course_kit.demo import EXAMPLES_PER_ASSIGNMENT, DemoResult
+from course_kit.course.settings import load_settings
 from course_kit.demo.course import copy_course, sandbox_choice
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,7 +65,10 @@ def test_demo_passes_and_lists_every_output(demo):
     assert all(p.exists() for p in paths), [p for p in paths if not p.exists()]
     wanted = [out / "solutions.json", out / "course" / "release" / "mocogan",
               out / "course" / "release" / "svg", out / "videos" / "videos.html",
-              out / "videos" / "weizmann-actions.gif", out / "videos" / "shapes.gif"]
+              out / "videos" / "weizmann-actions.gif", out / "videos" / "shapes.gif",
+              out / "student-repository"]
+    assert (out / "student-repository" / "release" / "mocogan" / "solutions.json").is_file()
+    assert not (out / "student-repository" / "source").exists()
     wanted += [out / "graded" / a / p for a in EXAMPLES_PER_ASSIGNMENT for p in ("grades.csv", "feedback")]
     assert set(wanted) <= set(paths), set(wanted) - set(paths)
     print(f"course-kit demo took {seconds:.0f} s")
@@ -125,6 +129,8 @@ def test_copy_course_replaces_only_its_own_copy(tmp_path):
     course = copy_course(tmp_path / "copy", ROOT)
     assert (course / "nbgrader_config.py").is_file() and (course / "source" / "svg" / "svg.ipynb").is_file()
     assert copy_course(tmp_path / "copy", ROOT) == course  # a second run replaces the first copy
+    # it releases for the local student repository beside it, never the course's (placeholder) URL
+    assert load_settings(course).repository_url == (tmp_path / "student-repository").as_uri()
 
 
 def test_result_table_names_outputs_and_failures():

@@ -3,7 +3,8 @@
 import pytest
 import torch
 
-from course_kit.layers import LSTM
+from course_kit.instructor.layers import LSTM
+from course_kit.mocogan.motion import MotionLSTM
 from course_kit.mocogan import (ImageDiscriminator, ImageGenerator, MoCoGAN, MoCoGANConfig,
                                 VideoDiscriminator)
 from course_kit.pretrained import PretrainedError, load_pretrained, save_pretrained
@@ -37,7 +38,7 @@ def test_network_errors_name_the_problem():
 
 def test_motion_network_is_the_mp_lstm():
     m = tiny(action_names=["a", "b", "c"])
-    assert isinstance(m.motion, LSTM)
+    assert isinstance(m.motion, MotionLSTM) and not isinstance(m.motion, LSTM)  # no answer in it
     assert m.motion.lstm.weight_ih.shape == (4 * 100, 13)  # d_E 10 + 3 actions
     assert torch.all(m.motion.lstm.bias_hh[100:200] == 1)  # the forget gate, not the reset gate
 
@@ -195,3 +196,27 @@ def test_motion_codes_are_thread_safe_with_the_stateful_mp_lstm():
     for t in threads:
         t.join()
     assert not errors and not wrong, (errors[:1], wrong[:5])
+
+
+def test_the_mp_lstm_loads_the_kits_motion_network_and_computes_the_same_codes():
+    """A student's LSTM (here the reference) takes R_M's state dict unchanged, and gives the same
+    motion codes and gradients bit for bit, from the same seeded initial weights."""
+    torch.manual_seed(3)
+    kit = MotionLSTM(13, 20)
+    kit.initWeight()
+    torch.manual_seed(3)
+    mp = LSTM(13, 20)
+    mp.initWeight()
+    assert kit.state_dict().keys() == mp.state_dict().keys()
+    assert all(torch.equal(kit.state_dict()[k], v) for k, v in mp.state_dict().items())
+    LSTM(13, 100).load_state_dict(tiny(action_names=["a", "b", "c"]).motion.state_dict())  # strict
+    x = torch.randn(6, 13)
+    for net in (kit, mp):
+        net.train()
+        net.initHidden(6)
+    out_kit, out_mp = kit(x, 9), mp(x, 9)
+    assert torch.equal(out_kit, out_mp)
+    (out_kit ** 2).sum().backward()
+    (out_mp ** 2).sum().backward()
+    grads = dict(kit.named_parameters())
+    assert all(torch.equal(grads[name].grad, p.grad) for name, p in mp.named_parameters())

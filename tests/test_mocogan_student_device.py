@@ -17,7 +17,7 @@ from torch import nn
 
 import course_kit
 from course_kit import checks
-from course_kit.course.student import mocogan_with_student_lstm
+from course_kit.student import mocogan_with_student_lstm
 from course_kit.mocogan.model import MoCoGAN, MoCoGANConfig
 
 ROOT = Path(__file__).resolve().parent.parent

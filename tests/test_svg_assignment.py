@@ -86,8 +86,10 @@ def test_install_cell_and_badge_come_from_the_settings(source):
     assert f'REPOSITORY_URL = "{settings.repository_url}"' in install.source
     assert install.metadata.nbgrader.locked
     assert "pick_device()" in install.source and '"google.colab" in sys.modules' in install.source
-    pip_line = next(line for line in install.source.splitlines() if '"pip"' in line)
-    assert "torch" not in pip_line, "the install must keep Colab's own torch"
+    pip_line = next(line for line in install.source.splitlines() if "pip install" in line)
+    assert pip_line.strip() == '%pip install "git+{REPOSITORY_URL}@{BRANCH}"', \
+        "Colab's own %pip (its prompts work), the published student package, and never torch"
+    assert "subprocess" not in install.source and " -q" not in install.source
     # No vectors file: release must not write MoCoGAN's solutions.json into source/svg.
     assert rel.VECTORS_FILE not in SOURCE.read_text()
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 from PIL import Image
 
-from course_kit.layers import LSTM
+from course_kit.instructor.layers import LSTM
 from course_kit.widgets.plots import GateHeatmap, LossPlot, MotionCodePlot, lstm_gates, pca_2d
 
 

@@ -176,7 +176,7 @@ class ResilientExecute(Execute):
         raise GradingSetupError(
             f"grading set-up failure while grading {info.get('student', 'a submission')}: {what}. "
             "Nothing a student wrote can cause this, so the run stopped and no grade was written "
-            "for this submission (README: Troubleshooting grading).")
+            "for this submission (README: Troubleshooting).")
 
     def _run_session(self, start: int, replay: list[int], resources) -> int:
         """Run cells from ``start`` in one kernel; returns where the next kernel starts."""

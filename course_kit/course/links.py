@@ -26,8 +26,8 @@ def colab_notebooks(root: Path) -> list[Path]:
     return sorted(root.glob("release/*/*.ipynb")) + sorted(root.glob("notebooks/*.ipynb"))
 
 
-def badge_table(root: Path) -> str:
-    settings = load_settings(root)
+def badge_table(root: Path, repository_url: str | None = None) -> str:
+    settings = load_settings(root, repository_url=repository_url)
     rows = ["| notebook | open it |", "|---|---|"]
     for nb in colab_notebooks(root):
         rel = nb.relative_to(root).as_posix()
@@ -45,24 +45,24 @@ def render(readme: str, table: str, where: str = "README.md") -> str:
     return f"{head}{BEGIN}\n{table}\n{END}{tail}"
 
 
-def update_readme(root: Path) -> bool:
+def update_readme(root: Path, repository_url: str | None = None) -> bool:
     """Rewrite the README's table from the settings; True if it changed."""
     path = root / "README.md"
     if not path.is_file():
         return False
     old = path.read_text()
-    new = render(old, badge_table(root), str(path))
+    new = render(old, badge_table(root, repository_url), str(path))
     if new != old:
         path.write_text(new)
     return new != old
 
 
-def update_lecture_notebooks(root: Path) -> list[Path]:
+def update_lecture_notebooks(root: Path, repository_url: str | None = None) -> list[Path]:
     """Fill notebooks/*.ipynb badge and install cells from the settings; returns those changed.
 
     Only the tagged cells' sources change: outputs (what nbval compares) stay.
     """
-    settings, changed = load_settings(root), []
+    settings, changed = load_settings(root, repository_url=repository_url), []
     for path in sorted(root.glob("notebooks/*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         if render_course_cells(nb, settings, path.relative_to(root).as_posix()):

@@ -74,7 +74,7 @@ class PreflightResult:
             more = f" (and {len(cells) - 1} more: {', '.join(cells[1:])})" if len(cells) > 1 else ""
             lines.append(f"  {what} {cells[0]}{more}: {error}")
         lines.append("No grade was written. This is the grading set-up's fault, not the "
-                     "students': fix it (README: Troubleshooting grading) and grade again.")
+                     "students': fix it (README: Troubleshooting) and grade again.")
         return "\n".join(lines)
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.preprocessors import ClearOutput
 
-from ..vectors import dumps, make_vectors
+from ..instructor.vectors import dumps, make_vectors
 from .nbgrader_run import run_nbgrader
 from .settings import CONFIG_FILE, CourseSettings, load_settings
 
@@ -112,6 +112,7 @@ def render_course_cells(nb, settings: CourseSettings, notebook_path: str) -> boo
         elif INSTALL_TAG in tags:
             new = re.sub(r'^REPOSITORY_URL = "[^"]*"', f'REPOSITORY_URL = "{settings.repository_url}"',
                          cell.source, count=1, flags=re.M)
+            new = re.sub(r'^BRANCH = "[^"]*"', f'BRANCH = "{settings.branch}"', new, count=1, flags=re.M)
         if new != cell.source:
             cell.source, changed = new, True
     return changed
@@ -156,8 +157,8 @@ def _region_lines(source: str, kind: str) -> list[str]:
     return lines
 
 
-def find_leaks(source_nb, release_nb) -> list[str]:
-    """Solution and hidden-test lines of the source that appear in the release."""
+def secret_lines(source_nb) -> tuple[set[str], set[str]]:
+    """(solution and hidden-test lines of a source notebook, its other lines), stripped."""
     secret, public = set(), set()
     for cell in source_nb.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -168,17 +169,30 @@ def find_leaks(source_nb, release_nb) -> list[str]:
         hidden = _region_lines(cell.source, "solution") + _region_lines(cell.source, "hidden")
         secret.update(hidden)
         public.update(line.strip() for line in cell.source.splitlines() if line.strip() not in hidden)
-    secret = {s for s in secret - public if len(s) >= MIN_LEAK_LINE}
-    released = {line.strip() for cell in release_nb.cells for line in cell.source.splitlines()}
-    for cell in release_nb.cells:
+    return {s for s in secret - public if len(s) >= MIN_LEAK_LINE}, public
+
+
+def notebook_lines(nb) -> set[str]:
+    """Every stripped line of a notebook's cell sources and outputs."""
+    lines = {line.strip() for cell in nb.cells for line in cell.source.splitlines()}
+    for cell in nb.cells:
         for output in cell.get("outputs", []):
-            released.update(line.strip() for line in json.dumps(output).split("\\n"))
-    return sorted(secret & released)
+            lines.update(line.strip() for line in json.dumps(output).split("\\n"))
+            texts = [output.get("text", ""), "\n".join(output.get("traceback", []))]
+            texts += [v if isinstance(v, str) else json.dumps(v) for v in output.get("data", {}).values()]
+            lines.update(line.strip() for text in texts for line in text.splitlines())
+    return lines
 
 
-def build_release(root: Path, assignment: str, scratch: Path) -> Path:
+def find_leaks(source_nb, release_nb) -> list[str]:
+    """Solution and hidden-test lines of the source that appear in the release."""
+    return sorted(secret_lines(source_nb)[0] & notebook_lines(release_nb))
+
+
+def build_release(root: Path, assignment: str, scratch: Path,
+                  settings: CourseSettings | None = None) -> Path:
     """Steps 1-3 in ``scratch``; returns the scratch release folder."""
-    settings = load_settings(root)
+    settings = settings or load_settings(root)
     notebooks = prepare_source(root, assignment, settings)
     course = scratch_course(root, assignment, scratch)
     run_nbgrader(course, "generate_assignment", assignment, "--force")
@@ -222,14 +236,36 @@ def verify_release(root: Path, assignment: str, scratch: Path, report: ReleaseRe
                            f"points for no work")
 
 
+def release_settings(root: str | Path | None, repository_url: str | None = None,
+                     allow_placeholder: bool = False) -> CourseSettings:
+    """The settings a release (or publish) writes into notebooks; refuses the placeholder URL.
+
+    ``allow_placeholder`` is for the kit's own template release only (its
+    committed release/ keeps the placeholder, for each instructor to replace).
+    """
+    settings = load_settings(root, repository_url=repository_url)
+    if not allow_placeholder:
+        try:
+            settings.require_repository("release")
+        except ValueError as e:
+            raise ReleaseError(str(e)) from None
+    return settings
+
+
 def release(root: str | Path | None = None, assignment: str = "mocogan", verify: bool = True,
-            jobs: int = 2) -> ReleaseReport:
-    """Regenerate ``release/<assignment>`` (see the module notes); raises ReleaseError if unsafe."""
-    root = load_settings(root).root
+            jobs: int = 2, repository_url: str | None = None,
+            allow_placeholder: bool = False) -> ReleaseReport:
+    """Regenerate ``release/<assignment>`` (see the module notes); raises ReleaseError if unsafe.
+
+    The badge and install cell point at ``repository_url`` (default:
+    ``CourseKit.repository_url``), which must not be the kit's placeholder.
+    """
+    settings = release_settings(root, repository_url, allow_placeholder)
+    root = settings.root
     report = ReleaseReport(assignment)
     with tempfile.TemporaryDirectory(prefix="course-kit-release-") as tmp:
         scratch = Path(tmp)
-        release_dir = build_release(root, assignment, scratch)
+        release_dir = build_release(root, assignment, scratch, settings)
         if verify:
             verify_release(root, assignment, scratch, report, jobs=jobs)
         # The course itself: release/ and its gradebook, from the same inputs as the scratch copy.

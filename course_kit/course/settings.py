@@ -11,7 +11,7 @@ values.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from traitlets.config.loader import PyFileConfigLoader
@@ -30,6 +30,31 @@ class CourseSettings:
     cell_timeout: int = 30
 
     @property
+    def is_placeholder(self) -> bool:
+        return self.repository_url.rstrip("/") == PLACEHOLDER_URL
+
+    def require_repository(self, where: str) -> None:
+        """Refuse the kit's placeholder URL: a release pointing at it gives students a failing first cell."""
+        if self.is_placeholder:
+            raise ValueError(
+                f"{where}: CourseKit.repository_url is still the kit's placeholder {PLACEHOLDER_URL!r}; "
+                f"set c.CourseKit.repository_url in {self.root / CONFIG_FILE} to the public student "
+                f"repository that `course-kit publish` fills (e.g. https://github.com/your-org/your-course), "
+                f"or pass --repository-url URL")
+
+    @property
+    def package_requirement(self) -> str:
+        """What the released install cell hands to pip: the student package of the published repository.
+
+        pip's plain ``git+URL@BRANCH`` form: older pips (23.x) reject ``course_kit @ git+file:///...``.
+        """
+        return f"git+{self.repository_url}@{self.branch}"
+
+    @property
+    def on_github(self) -> bool:
+        return self.repository_url.startswith("https://github.com/")
+
+    @property
     def repository_path(self) -> str:
         """'owner/name' for github.com URLs (what Colab's /github/ links need)."""
         url = self.repository_url.rstrip("/")
@@ -42,7 +67,13 @@ class CourseSettings:
         return url[len(prefix):]
 
     def colab_url(self, notebook: str) -> str:
-        """Colab link to ``notebook`` (a path relative to the course root) on the branch."""
+        """Colab link to ``notebook`` (a path relative to the course root) on the branch.
+
+        Colab opens notebooks from GitHub only; for any other repository (a local
+        ``file://`` one in the demo and tests) the badge links the file itself.
+        """
+        if not self.on_github and "://" in self.repository_url:
+            return f"{self.repository_url.rstrip('/')}/{notebook}"
         return (f"https://colab.research.google.com/github/{self.repository_path}/blob/"
                 f"{self.branch}/{notebook}")
 
@@ -65,8 +96,21 @@ def default_course_root() -> Path:
         return find_course_root(Path(__file__).resolve().parents[2])
 
 
-def load_settings(root: str | Path | None = None) -> CourseSettings:
-    """Read the CourseKit and Execute sections of ``root/nbgrader_config.py``."""
+def load_settings(root: str | Path | None = None, repository_url: str | None = None) -> CourseSettings:
+    """Read the CourseKit and Execute sections of ``root/nbgrader_config.py``.
+
+    ``repository_url`` overrides ``CourseKit.repository_url`` (``--repository-url``).
+    """
+    settings = _read_settings(root)
+    if repository_url is not None:
+        if not isinstance(repository_url, str) or "://" not in repository_url:
+            raise ValueError(f"load_settings: `repository_url` must be a URL such as "
+                             f"https://github.com/your-org/your-course or file:///path, got {repository_url!r}")
+        settings = replace(settings, repository_url=repository_url.rstrip("/"))
+    return settings
+
+
+def _read_settings(root: str | Path | None) -> CourseSettings:
     root = find_course_root(root)
     config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
     kit = config.get("CourseKit", {})

@@ -17,9 +17,10 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import checks, layers
+from .. import checks
+from ..instructor import layers
+from ..instructor.vectors import load_vectors, write_vectors
 from ..course.setup_error import GradingSetupError
-from ..vectors import load_vectors, write_vectors
 from . import course as demo_course
 from .videos import sample_shipped_models, videos_page
 
@@ -65,6 +66,7 @@ def _course(out: Path, course_root, jobs: int, result: DemoResult, log) -> None:
     course = demo_course.copy_course(out / "course", course_root)
     result.outputs["course copy (config, source/, release/)"] = course
     result.outputs.update(demo_course.release_all(course, log))
+    result.outputs.update(demo_course.publish_student_repository(course, log))
     unsandboxed, line = demo_course.sandbox_choice()
     log(line)
     for assignment in demo_course.assignments(course):
@@ -86,7 +88,7 @@ def run_demo(out: str | Path = "demo-output", seed: int = 0, jobs: int = 2, cour
     steps = [
         (f"test vectors (seed {seed}) and the MP's graded checks on the reference layers",
          lambda: _check_layers(out, seed, result, log)),
-        ("release every assignment, autograde the example submissions",
+        ("release every assignment, publish the student repository, autograde the example submissions",
          lambda: _course(out, course_root, jobs, result, log)),
         ("videos from the shipped MoCoGAN models (GIF grids)",
          lambda: result.outputs.update(sample_shipped_models(out / "videos", seed))),

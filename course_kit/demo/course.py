@@ -1,8 +1,11 @@
-"""The demo's course half: release every assignment, then autograde the kit's example submissions.
+"""The demo's course half: release every assignment, publish, then autograde the kit's example submissions.
 
 It works in a copy of the course inside the demo's output folder, so the
 committed ``release/`` is never touched, and compares each example's grades
-with the tests :mod:`course_kit.course.examples` says it must pass.
+with the tests :mod:`course_kit.course.examples` says it must pass. The copy
+releases for a local student repository beside it (``file://``), because the
+course's own ``CourseKit.repository_url`` may still be the kit's placeholder,
+which ``course-kit release`` refuses.
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ from pathlib import Path
 
 from ..course.autograde import autograde
 from ..course.examples import EXAMPLES, write_examples, wrong_grades
+from ..course.publish import publish
 from ..course.release import release
 from ..course.settings import CONFIG_FILE, default_course_root
 from ..sandbox.support import detect
 
 MARKER = ".course-kit-demo-course"   # only a folder holding it is ever replaced
+STUDENT_REPOSITORY = "student-repository"  # beside the course copy: what `course-kit publish` writes
 
 
 def copy_course(into: Path, root: Path | None = None) -> Path:
@@ -31,9 +36,24 @@ def copy_course(into: Path, root: Path | None = None) -> Path:
     into.mkdir(parents=True)
     (into / MARKER).write_text("made by course-kit demo; replaced on the next run\n")
     shutil.copy(root / CONFIG_FILE, into / CONFIG_FILE)
+    with open(into / CONFIG_FILE, "a") as config:
+        config.write(f"\n# course-kit demo: release for the local student repository it publishes.\n"
+                     f"c.CourseKit.repository_url = {student_repository(into).as_uri()!r}\n")
     shutil.copytree(root / "source", into / "source",
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "gradebook.db"))
     return into
+
+
+def student_repository(course: Path) -> Path:
+    """Where the demo publishes the student repository of its course copy."""
+    return Path(course).resolve().parent / STUDENT_REPOSITORY
+
+
+def publish_student_repository(course: Path, log=print) -> dict[str, Path]:
+    """``course-kit publish`` of the course copy into its local student repository."""
+    report = publish(course, student_repository(course))
+    log(report.summary())
+    return {"student repository (course-kit publish)": report.out}
 
 
 def assignments(course: Path) -> list[str]:

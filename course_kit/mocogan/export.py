@@ -54,7 +54,7 @@ def model_card(name: str, run: dict, step: int, data_credit: str, metrics_table:
     lines = [
         f"# {name}", "",
         f"A MoCoGAN generator (G_I + R_M) at {mcfg['image_size']}x{mcfg['image_size']}. The motion "
-        f"network R_M is the MP's `course_kit.layers.LSTM({mcfg['d_motion'] + len(mcfg['action_names'])}, "
+        f"network R_M is the MP's `LSTM({mcfg['d_motion'] + len(mcfg['action_names'])}, "
         f"{mcfg['motion_hidden']})`, so a student's LSTM class loads its weights "
         f"(`model.with_motion(MyLSTM(...))`).", "",
         "```python", "import course_kit",

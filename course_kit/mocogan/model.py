@@ -1,8 +1,8 @@
 """The MoCoGAN generator side: content code z_C, motion network R_M, image generator G_I.
 
 A video is G_I([z_C, z_M(t)]) for t = 1..T: one content vector per video,
-one motion code per frame from R_M, which is exactly the MP's
-``course_kit.layers.LSTM``. Three motion-noise modes:
+one motion code per frame from R_M, which computes exactly what the MP's
+``LSTM`` computes (``motion.MotionLSTM``, same state-dict keys). Three motion-noise modes:
 
 - ``same``:   one noise vector fed at every step (the original MP);
 - ``fresh``:  new noise at every step (the paper);
@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 import torch
 from torch import nn
 
-from ..layers import LSTM
+from .motion import MotionLSTM
 from .networks import ImageGenerator, init_dcgan_weights
 
 # The MP's LSTM keeps its state on the module (initHidden sets self.h/self.c;
@@ -94,8 +94,8 @@ def from_uint8_frames(frames: torch.Tensor) -> torch.Tensor:
 class MoCoGAN(nn.Module):
     """Generator and motion network of a MoCoGAN, with seeded sampling.
 
-    ``generator`` is G_I, ``motion`` is R_M (a ``course_kit.layers.LSTM`` or a
-    student's class with the same API), ``actions`` lists the action names.
+    ``generator`` is G_I, ``motion`` is R_M (a ``motion.MotionLSTM`` or a
+    student's ``LSTM``, which share one API and one state dict), ``actions`` lists the action names.
     """
 
     def __init__(self, config: MoCoGANConfig, motion: nn.Module | None = None):
@@ -107,7 +107,7 @@ class MoCoGAN(nn.Module):
         # on CPU this way (course-kit bench sampling); loading a state dict keeps it.
         self.generator.to(memory_format=torch.channels_last)
         if motion is None:
-            motion = LSTM(config.motion_input, config.motion_hidden)
+            motion = MotionLSTM(config.motion_input, config.motion_hidden)
             motion.initWeight()
         self.motion = motion
         self.train(self.training)  # applies motion_norm to the new R_M

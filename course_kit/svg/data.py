@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import torch
 from PIL import Image
 from tqdm.auto import tqdm
 
 from .world import N_ACTION, N_POSITION, simulate
 
-__all__ = ["PushVideos", "write_push_dataset", "read_video", "list_videos", "split_videos",
+__all__ = ["PushVideos", "clips_to_tensor", "write_push_dataset", "read_video", "list_videos", "split_videos",
            "load_split", "ACTIONS_CSV", "POSITIONS_CSV"]
 
 ACTIONS_CSV = "actions.csv"
@@ -171,3 +172,8 @@ def load_split(root: str | Path, split: str = "train", seed: int = 0, n_frames: 
                              f"pass n_frames to read the same number from each")
         frames.append(f), actions.append(a), positions.append(p)
     return PushVideos(np.stack(frames), np.stack(actions), np.stack(positions), [v.name for v in videos])
+
+
+def clips_to_tensor(frames: np.ndarray) -> torch.Tensor:
+    """(B, T, H, W, 3) uint8 -> (B, 3, T, H, W) float in [0, 1] (what SVG takes; notebooks use it too)."""
+    return torch.from_numpy(np.ascontiguousarray(frames)).permute(0, 4, 1, 2, 3).float().div_(255)

@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from .data import PushVideos, load_split
+from .data import PushVideos, clips_to_tensor, load_split
 from .metrics import psnr
 from .model import SVG, SVGConfig, from_pretrained_state
 from .schedules import kl_beta, teacher_forcing_ratio
@@ -64,11 +64,6 @@ class TrainConfig:
     sample_every: int = 500
     limit_videos: int | None = None
     model: dict = field(default_factory=dict)
-
-
-def clips_to_tensor(frames: np.ndarray) -> torch.Tensor:
-    """(B, T, H, W, 3) uint8 -> (B, 3, T, H, W) float in [0, 1]."""
-    return torch.from_numpy(np.ascontiguousarray(frames)).permute(0, 4, 1, 2, 3).float().div_(255)
 
 
 def _to_uint8(video: torch.Tensor) -> np.ndarray:
