@@ -8,7 +8,8 @@ import torch
 from PIL import Image
 
 from course_kit.instructor.layers import LSTM
-from course_kit.widgets.plots import GateHeatmap, LossPlot, MotionCodePlot, lstm_gates, pca_2d
+from course_kit.instructor.gate_plots import GateHeatmap, lstm_gates
+from course_kit.widgets.plots import LossPlot, MotionCodePlot, pca_2d
 
 
 def _png(plot) -> np.ndarray:

@@ -15,13 +15,13 @@ from .video import as_video, as_videos
 
 __all__ = ["VideoPlayer", "VideoGrid", "MoCoGANExplorer", "as_video", "as_videos",
            "enable_custom_widgets", "in_colab", "export_html", "strip_video_widget_state",
-           "MotionCodePlot", "GateHeatmap", "LossPlot", "lstm_gates"]
+           "MotionCodePlot", "LossPlot"]
 
 enable_custom_widgets()
 
 
 def __getattr__(name):  # the plots pull in matplotlib and ipympl: import them when asked
-    if name in ("MotionCodePlot", "GateHeatmap", "LossPlot", "lstm_gates"):
+    if name in ("MotionCodePlot", "LossPlot"):
         from . import plots
         return getattr(plots, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
