@@ -55,7 +55,6 @@ PUBLISHED = ("course_kit", "pyproject.toml", "release", "notebooks", "README.md"
 REFERENCE_CODE = {
     "instructor/layers.py": ("MyLinear", "MyLSTMCell", "LSTM"),
     "instructor/hidden_checks.py": ("_py_affine", "_py_sigmoid", "_py_lstmcell", "_py_batchnorm_train"),
-    "instructor/gate_plots.py": ("lstm_gates",),
     "svg/losses.py": ("reparameterize", "gaussian_kl"),
     "svg/schedules.py": ("kl_beta", "teacher_forcing_ratio"),
     "svg/metrics.py": ("psnr",),
