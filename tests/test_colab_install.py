@@ -125,6 +125,14 @@ def _views(cells) -> list:
     return [o for c in cells for o in c.get("outputs", []) if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
 
 
+def _without_colab_metadata(cells) -> list[str]:
+    """Widget outputs that Colab would leave blank: no custom-widget-manager URL in their metadata."""
+    view = "application/vnd.jupyter.widget-view+json"
+    return [c.source.splitlines()[0][:60] for c in cells for o in c.get("outputs", [])
+            if view in o.get("data", {})
+            and not o.get("metadata", {}).get(view, {}).get("colab", {}).get("custom_widget_manager", {}).get("url")]
+
+
 def _outputs_text(cell) -> str:
     return "".join(o.get("text", "") + "".join(o.get("data", {}).get("text/plain", ""))
                    for o in cell.get("outputs", []))
@@ -170,12 +178,14 @@ def test_student_install_only_adds_packages_and_the_assignment_runs_on_colab_sta
     payoff = [c for c in executed.cells if c.cell_type == "code" and "mocogan_with_student_lstm(" in c.source]
     assert "motion network: your LSTM" in _outputs_text(payoff[0]), _outputs_text(payoff[0])
     assert _views(executed.cells), "the payoff showed no video widget"
+    assert not _without_colab_metadata(executed.cells), _without_colab_metadata(executed.cells)
 
     # The SVG assignment with its solutions, payoff included (the pretrained svg-push, plots, videos).
     svg, t_svg = execute(venv, with_solutions(repo / "release/svg/svg.ipynb", tmp_path / "content" / "svg.ipynb"),
                          tmp_path / "svg-executed.ipynb", tmp_path / "ipython")
     assert "Loaded the pretrained 'svg-push' model." in "".join(_outputs_text(c) for c in svg.cells)
     assert len(_views(svg.cells)) >= 2, "the SVG payoff showed no plot or video"
+    assert not _without_colab_metadata(svg.cells), _without_colab_metadata(svg.cells)
     print(f"svg notebook {t_svg:.0f} s")
 
     # Every widget and plot of the lecture notebooks constructs and displays under Colab's ipywidgets 7.7.1.
@@ -186,6 +196,7 @@ def test_student_install_only_adds_packages_and_the_assignment_runs_on_colab_sta
     assert f"imported {len(pub.STUDENT_MODULES)} student modules" in _outputs_text(shown[0])
     for cell in shown[1:]:
         assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs), cell.source
+    assert not _without_colab_metadata(shown), _without_colab_metadata(shown)
 
 
 WIDGET_CELLS = [
