@@ -130,6 +130,10 @@ class ResilientExecute(Execute):
 
     # --- survive dead and stuck kernels -----------------------------------------
     def preprocess(self, nb, resources=None, km=None):
+        # The widget state a submission was saved with is not this run's: drop it, so the graded
+        # notebook holds only what nbclient records now. (Colab saves it without a `state` key,
+        # and nbconvert's HTML export of the feedback then fails on any display output.)
+        nb.metadata.pop("widgets", None)
         NotebookClient.__init__(self, nb, km)
         self.kernel_manager_class = self.grading_kernel_manager
         self.reset_execution_trackers()
