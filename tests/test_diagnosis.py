@@ -153,3 +153,51 @@ def test_unusual_correct_solutions_still_pass():
 
     results = checks.run_all(layers.MyLinear, EinsumCell, ManualXavier, V)
     assert [r for r in results if not r[1]] == []
+
+
+# --- the hidden checks say the same, on their own inputs --------------------------------------
+
+def _notebook_classes(**edits):
+    """The source notebook's solution classes, with (grade_id, old, new) edits, as a student has them."""
+    from course_kit.course.examples import reference_solutions
+    sources = reference_solutions()
+    ns = {"torch": torch, "nn": nn, "__name__": "__main__"}
+    for gid in ("MyLinear", "MyLSTMCell", "LSTM"):
+        src = sources[gid]
+        for old, new in edits.get(gid, ()):
+            assert old in src, old
+            src = src.replace(old, new)
+        exec(src, ns)  # noqa: S102 (the test's own notebook source)
+    return {k: ns[k] for k in ("MyLinear", "MyLSTMCell", "LSTM")}
+
+
+HIDDEN_CASES = [
+    ("lstmcell_forward", {"MyLSTMCell": [("i, f, g, o = gates.chunk", "i, f, o, g = gates.chunk")]},
+     r"order \(i \(input\), f \(forget\), o \(output\), g \(candidate\)\)"),
+    ("lstmcell_forward", {"MyLSTMCell": [("+ h @ self.weight_hh.T + self.bias_hh", "+ h @ self.weight_hh.T")]},
+     "bias_hh is missing"),
+    ("lstm_forward", {"MyLSTMCell": [("torch.tanh(g)", "torch.sigmoid(g)")]},
+     "self.lstm fails its own hidden test, fix it first: .*g goes through sigmoid"),
+    ("linear_forward", {"MyLinear": [("return inputs @ self.weight.T + self.bias", "return inputs @ self.weight.T")]},
+     "the bias is missing"),
+]
+
+
+@pytest.mark.parametrize("name, edits, pattern", HIDDEN_CASES, ids=[c[0] + "-" + c[2][:20] for c in HIDDEN_CASES])
+def test_hidden_checks_name_the_mistake(name, edits, pattern):
+    import re
+
+    from course_kit.instructor import hidden_checks
+    fresh = hidden_checks.load_fresh()
+    classes = _notebook_classes(**edits)
+    with pytest.raises(AssertionError) as info:
+        fresh.hidden_check(name, 4821, **classes)
+    assert re.search(pattern, str(info.value)), str(info.value)
+
+
+def test_hidden_checks_pass_the_notebook_solution():
+    from course_kit.instructor import hidden_checks
+    fresh = hidden_checks.load_fresh()
+    classes = _notebook_classes()
+    for name in fresh.HIDDEN_CHECKS:
+        fresh.hidden_check(name, 4821, **classes)
