@@ -36,7 +36,7 @@ from .settings import CourseSettings
 # The student side: what a released or lecture notebook imports, and what that imports.
 STUDENT_MODULES = (
     "course_kit", "course_kit.checks", "course_kit.device", "course_kit.media",
-    "course_kit.pretrained", "course_kit.student", "course_kit.vectors",
+    "course_kit.payoff", "course_kit.pretrained", "course_kit.student", "course_kit.vectors",
     "course_kit.data", "course_kit.data.dataset", "course_kit.data.readers", "course_kit.data.shapes",
     "course_kit.mocogan", "course_kit.mocogan.classifier", "course_kit.mocogan.evaluate",
     "course_kit.mocogan.live", "course_kit.mocogan.metrics", "course_kit.mocogan.model",
