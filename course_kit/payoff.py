@@ -57,7 +57,8 @@ def motion_verdict(mine: torch.Tensor, ref: torch.Tensor) -> str:
     err = relative_l1(mine, ref)
     if err < MATCH:
         diff = float((mine.double() - ref.double()).abs().max())
-        return f"your LSTM matches the reference R_M: motion codes agree to {max(diff, 1e-9):.0e}"
+        bound = next(b for b in (1e-5, 1e-3, float("inf")) if diff < b)  # buckets: the same on every machine
+        return f"your LSTM matches the reference R_M: motion codes agree to within {bound:.0e}"
     motion = float((mine[1:] - mine[:-1]).abs().mean()) / max(float((ref[1:] - ref[:-1]).abs().mean()), 1e-12)
     return (f"your LSTM differs from the reference R_M by {err:.0%} on the motion codes (its motion "
             f"is {motion:.2f}x the reference's): see the LSTM forward test")
