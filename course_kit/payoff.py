@@ -42,6 +42,29 @@ class MotionComparison:
         return VideoGrid(videos, titles=titles, columns=n)
 
 
+    def states(self, seed: int = 0, n_frames: int = N_FRAMES):
+        """Heatmaps of h and c in your own cell, with the pretrained weights, driving video ``seed``."""
+        if self.mine is None:
+            print("Your LSTM does not drive the model yet: no cell states to show.")
+            return None
+        from .widgets.states import cell_states_figure
+        ref = self.reference
+        inputs = ref.motion_noise([seed], n_frames)
+        if inputs.ndim != 2:  # a model with fresh noise per frame: show the first frame's input
+            inputs = inputs[0]
+        if ref.config.n_actions:
+            action = ref._actions_for(None, [seed], "MotionComparison.states")
+            inputs = torch.cat([inputs, torch.nn.functional.one_hot(action, ref.config.n_actions)
+                                .to(inputs.dtype)], 1)
+        motion = self.mine.motion
+        try:
+            return cell_states_figure(motion.lstm, inputs.cpu(), n_frames, motion.hidden_size,
+                                      title=f"your MyLSTMCell, seed {seed}")
+        except Exception as e:  # noqa: BLE001 (the student's class: one line)
+            print(f"Your cell could not be stepped: {_one_line(e)}")
+            return None
+
+
 def _one_line(e: Exception) -> str:
     text = str(e).strip().splitlines()
     return f"{type(e).__name__}: {text[0] if text else ''}".rstrip(": ")
