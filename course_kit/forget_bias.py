@@ -15,6 +15,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
+from .student import grading
 from .widgets.figures import Picture
 
 
@@ -60,6 +61,18 @@ def train_memory_task(LSTM, forget_bias: float, steps: int = 20, hidden: int = 8
     return {"forget_bias": forget_bias, "losses": losses, "grad_norms": grad_norms}
 
 
+def _summary(run: dict) -> str:
+    """Words, not digits: the printed line must read the same on every machine (nbval compares it)."""
+    final = float(np.mean(run["losses"][-10:]))
+    loss = ("the loss stays at chance" if final > 0.6 else "the loss falls below 0.3" if final < 0.3
+            else "the loss falls a little")
+    ratio = run["grad_norms"][0] / run["grad_norms"][-1]
+    grad = ("over 100 times smaller than" if ratio < 0.01 else "at least a tenth of" if ratio > 0.1
+            else "10 to 100 times smaller than")
+    return (f"{loss} in {len(run['losses'])} steps; the gradient reaching step 1 is {grad} "
+            f"the one at the last step")
+
+
 def forget_bias_experiment(LSTM, biases=(0.0, 1.0), **kwargs) -> Picture:  # noqa: N803
     """Train once per forget bias; print the final losses; loss curves and gradients side by side."""
     runs = [train_memory_task(LSTM, b, **kwargs) for b in biases]
@@ -70,9 +83,7 @@ def forget_bias_experiment(LSTM, biases=(0.0, 1.0), **kwargs) -> Picture:  # noq
         smooth = np.convolve(run["losses"], np.ones(10) / 10, mode="valid")
         left.plot(smooth, label=label)
         right.semilogy(range(1, len(run["grad_norms"]) + 1), run["grad_norms"], marker=".", label=label)
-        print(f"{label}: loss {np.mean(run['losses'][:10]):.3f} at the start, "
-              f"{np.mean(run['losses'][-10:]):.3f} after {len(run['losses'])} steps; gradient at step 1 "
-              f"is {run['grad_norms'][0] / run['grad_norms'][-1]:.0e} of that at the last step")
+        print(f"{label}: {_summary(run)}")
     left.axhline(np.log(2), color="grey", lw=0.8, ls=":", label="chance (log 2)")
     left.set(title="training loss (10-step mean)", xlabel="training step", ylabel="BCE")
     right.set(title="|dloss / dc_t| at the start", xlabel="time step t of the sequence",
@@ -81,3 +92,17 @@ def forget_bias_experiment(LSTM, biases=(0.0, 1.0), **kwargs) -> Picture:  # noq
     right.legend(fontsize=8)
     fig.tight_layout()
     return Picture(fig, "forget bias 0 versus 1: loss curves and gradient norms through time")
+
+
+def show_forget_bias_experiment(LSTM):  # noqa: N803
+    """The notebook's one-line cell: the experiment, skipped while grading, errors as one line."""
+    if grading():
+        print("Skipped while grading: the experiment is only for you to explore.")
+        return None
+    try:
+        return forget_bias_experiment(LSTM)
+    except Exception as e:  # noqa: BLE001 (the student's class: one line, not a traceback)
+        lines = str(e).strip().splitlines()
+        print(f"The experiment needs a working LSTM ({type(e).__name__}: {lines[0] if lines else ''}); "
+              f"finish part 5 until its tests pass, then run this cell again.")
+        return None
