@@ -180,6 +180,14 @@ HIDDEN_CASES = [
      "self.lstm fails its own hidden test, fix it first: .*g goes through sigmoid"),
     ("linear_forward", {"MyLinear": [("return inputs @ self.weight.T + self.bias", "return inputs @ self.weight.T")]},
      "the bias is missing"),
+    ("lstm_forward", {"LSTM": [("        outputs = []\n", "        outputs, h, c = [], self.h, self.c\n"),
+                               ("self.h, self.c = self.lstm(inputs, (self.h, self.c))", "h, c = self.lstm(inputs, (h, c))"),
+                               ("self.bn(self.linear(self.h))", "self.bn(self.linear(h))")]},
+     "the outputs are right but self.h is not written back"),
+    ("lstm_forward", {"LSTM": [("        outputs = []\n", "        self.initHidden(inputs.shape[0])\n        outputs = []\n")]},
+     "forward starts from a zero state"),
+    ("lstm_initweight", {"LSTM": [("nn.init.xavier_uniform_(weight)", "pass")]},
+     "re-draw it with nn.init.xavier_uniform_"),
 ]
 
 
