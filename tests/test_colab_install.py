@@ -175,8 +175,8 @@ def test_student_install_only_adds_packages_and_the_assignment_runs_on_colab_sta
     for grade_id, cell in cells.items():
         if grade_id and grade_id.startswith("test_"):
             assert "NotImplementedError" not in _outputs_text(cell) and cell.outputs, grade_id
-    payoff = [c for c in executed.cells if c.cell_type == "code" and "mocogan_with_student_lstm(" in c.source]
-    assert "motion network: your LSTM" in _outputs_text(payoff[0]), _outputs_text(payoff[0])
+    payoff = [c for c in executed.cells if c.cell_type == "code" and "compare_with_reference(" in c.source]
+    assert "your LSTM matches the reference R_M" in _outputs_text(payoff[0]), _outputs_text(payoff[0])
     assert _views(executed.cells), "the payoff showed no video widget"
     assert not _without_colab_metadata(executed.cells), _without_colab_metadata(executed.cells)
 

@@ -145,6 +145,48 @@ def hidden_not_reset(course=None):
         "        if self.h is not None:\n            return\n        weight = self.lstm.weight_hh\n")
 
 
+def sigmoid_on_g(course=None):
+    """The candidate g squashed by sigmoid instead of tanh."""
+    return Builder("mocogan", course).solve().edit("MyLSTMCell", "torch.sigmoid(i) * torch.tanh(g)",
+                                                   "torch.sigmoid(i) * torch.sigmoid(g)")
+
+
+def missing_bias_hh(course=None):
+    return Builder("mocogan", course).solve().edit(
+        "MyLSTMCell", "h @ self.weight_hh.T + self.bias_hh", "h @ self.weight_hh.T")
+
+
+def no_tanh_on_c(course=None):
+    return Builder("mocogan", course).solve().edit(
+        "MyLSTMCell", "h_out = torch.sigmoid(o) * torch.tanh(c_out)", "h_out = torch.sigmoid(o) * c_out")
+
+
+def forward_resets_state(course=None):
+    return Builder("mocogan", course).solve().edit(
+        "LSTM", "        outputs = []\n        for _ in range(n_frames):",
+        "        self.initHidden(inputs.shape[0])\n        outputs = []\n        for _ in range(n_frames):")
+
+
+def batchnorm_all_frames(course=None):
+    return Builder("mocogan", course).solve().edit(
+        "LSTM", "            outputs.append(self.bn(self.linear(self.h)))\n        return torch.stack(outputs)",
+        "            outputs.append(self.linear(self.h))\n"
+        "        codes = torch.cat(outputs)\n"
+        "        return self.bn(codes).reshape(n_frames, inputs.shape[0], -1)")
+
+
+def no_xavier_no_writeback(course=None):
+    """The issue's hole: no Xavier initialisation, and the state never written back."""
+    return (Builder("mocogan", course).solve()
+            .edit("LSTM", "                nn.init.xavier_uniform_(weight)", "                pass")
+            .edit("LSTM", "        outputs = []\n        for _ in range(n_frames):\n"
+                          "            self.h, self.c = self.lstm(inputs, (self.h, self.c))\n"
+                          "            outputs.append(self.bn(self.linear(self.h)))",
+                  "        outputs, h, c = [], self.h, self.c\n        for _ in range(n_frames):\n"
+                  "            h, c = self.lstm(inputs, (h, c))\n"
+                  "            outputs.append(self.bn(self.linear(h)))"))
+
+
 # name -> (builder, tests that must pass); every other test must score 0.
 TYPICAL = {
     "reference": (reference, ALL),
@@ -155,6 +197,12 @@ TYPICAL = {
     "forgetbias": (forget_bias_one_vector, ALL - {"test_lstm_initweight"}),
     "separatehc": (separate_h_c, ALL - {"test_lstmcell_forward"}),
     "notreset": (hidden_not_reset, ALL - {"test_lstm_inithidden"}),
+    "sigmoidg": (sigmoid_on_g, ALL - {"test_lstmcell_forward", "test_lstm_forward"}),
+    "nobhh": (missing_bias_hh, ALL - {"test_lstmcell_forward", "test_lstm_forward"}),
+    "notanhc": (no_tanh_on_c, ALL - {"test_lstmcell_forward", "test_lstm_forward"}),
+    "resetsstate": (forward_resets_state, ALL - {"test_lstm_forward"}),
+    "bnallframes": (batchnorm_all_frames, ALL - {"test_lstm_forward"}),
+    "noxavier": (no_xavier_no_writeback, ALL - {"test_lstm_initweight", "test_lstm_forward"}),
 }
 
 # --- the SVG submissions: the mistakes its tests name in their messages ------------------------

@@ -36,7 +36,7 @@ from .settings import CourseSettings
 # The student side: what a released or lecture notebook imports, and what that imports.
 STUDENT_MODULES = (
     "course_kit", "course_kit.checks", "course_kit.device", "course_kit.media",
-    "course_kit.pretrained", "course_kit.student", "course_kit.vectors",
+    "course_kit.forget_bias", "course_kit.payoff", "course_kit.pretrained", "course_kit.student", "course_kit.vectors",
     "course_kit.data", "course_kit.data.dataset", "course_kit.data.readers", "course_kit.data.shapes",
     "course_kit.mocogan", "course_kit.mocogan.classifier", "course_kit.mocogan.evaluate",
     "course_kit.mocogan.live", "course_kit.mocogan.metrics", "course_kit.mocogan.model",
@@ -44,7 +44,8 @@ STUDENT_MODULES = (
     "course_kit.mocogan.train",
     "course_kit.svg", "course_kit.svg.data", "course_kit.svg.model", "course_kit.svg.world",
     "course_kit.widgets", "course_kit.widgets.colab", "course_kit.widgets.encode",
-    "course_kit.widgets.explorer", "course_kit.widgets.export", "course_kit.widgets.grid",
+    "course_kit.widgets.diagram", "course_kit.widgets.explorer", "course_kit.widgets.export",
+    "course_kit.widgets.figures", "course_kit.widgets.grid", "course_kit.widgets.states",
     "course_kit.widgets.player", "course_kit.widgets.plots", "course_kit.widgets.video",
 )
 # Package data the student side reads, relative to course_kit/.

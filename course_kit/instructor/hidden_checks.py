@@ -14,6 +14,8 @@ import importlib.util
 import torch
 from torch import nn
 
+from course_kit.instructor import mistakes
+
 
 def _fresh_module(name: str):
     """A private copy of module ``name``, executed again from its file (immune to patching)."""
@@ -228,6 +230,20 @@ def _py_expect_close(what: str, got: list, want: list, where: str) -> float:
     return err
 
 
+def _d(values) -> torch.Tensor:
+    return torch.tensor(values, dtype=torch.float64)
+
+
+def _named(error: AssertionError, where: str, got: dict, want: dict, candidates, axes,
+           partial=None) -> AssertionError:
+    """``error`` with the mistake named (the visible checks' words); the grade is already decided."""
+    try:
+        return _checks.diagnosed(error, where, {k: _d(v) for k, v in got.items()},
+                                 {k: _d(v) for k, v in want.items()}, candidates(), axes, partial)
+    except Exception:  # noqa: BLE001 (a diagnosis that fails must not hide the failure)
+        return error
+
+
 def _hidden_linear_forward(MyLinear, seed: int) -> str:  # noqa: N803
     where = "MyLinear.forward (hidden test)"
     r = _Draw(seed)
@@ -238,8 +254,13 @@ def _hidden_linear_forward(MyLinear, seed: int) -> str:  # noqa: N803
     layer.weight, layer.bias = _param(w), _param(b)
     out = _call(layer, _t(x), where=where)
     verify_untampered()
-    err = _py_expect_close("the output", _student_values(out, (batch, n_out), f"{where}: the output"),
-                           want, where)
+    got = _student_values(out, (batch, n_out), f"{where}: the output")
+    try:
+        err = _py_expect_close("the output", got, want, where)
+    except AssertionError as e:
+        raise _named(e, where, {"out": got}, {"out": want},
+                     lambda: mistakes.linear_candidates(_d(x), _d(w), _d(b)),
+                     ("batch row", "output")) from None
     return f"{where}: relative L1 error {err:.2e}"
 
 
@@ -258,10 +279,17 @@ def _hidden_lstmcell_forward(MyLSTMCell, seed: int) -> str:  # noqa: N803
     verify_untampered()
     if type(out) not in (tuple, list) or len(out) != 2:
         raise AssertionError(f"{where} must return a tuple (h_out, c_out)")
-    err_c = _py_expect_close("c_out", _student_values(out[1], (batch, hid), f"{where}: c_out"),
-                             want_c, where)
-    err_h = _py_expect_close("h_out", _student_values(out[0], (batch, hid), f"{where}: h_out"),
-                             want_h, where)
+    got_c = _student_values(out[1], (batch, hid), f"{where}: c_out")
+    got_h = _student_values(out[0], (batch, hid), f"{where}: h_out")
+    try:
+        err_c = _py_expect_close("c_out", got_c, want_c, where)
+        err_h = _py_expect_close("h_out", got_h, want_h, where)
+    except AssertionError as e:
+        def candidates():
+            cands = mistakes.cell_candidates(*(_d(a) for a in (x, h, c, *p.values())))
+            return {k: {"h": hc[0], "c": hc[1]} for k, hc in cands.items()}
+        raise _named(e, where, {"c": got_c, "h": got_h}, {"c": want_c, "h": want_h}, candidates,
+                     ("batch row", "hidden unit"), _checks.CELL_PARTIAL) from None
     return f"{where}: relative L1 error h {err_h:.2e}, c {err_c:.2e}"
 
 
@@ -285,8 +313,32 @@ def _hidden_lstm_forward(LSTM, seed: int) -> str:  # noqa: N803
     lstm.h, lstm.c = _t(h), _t(c)
     out = _call(lstm, _t(x), n_frames, where=f"{where}(inputs, n_frames)")
     verify_untampered()
-    err = _py_expect_close("the output", _student_values(out, (n_frames, batch, n_in),
-                                                         f"{where}: the output"), want, where)
+    got = _student_values(out, (n_frames, batch, n_in), f"{where}: the output")
+    try:
+        err = _py_expect_close("the output", got, want, where)
+    except AssertionError as e:
+        for member, check in (("lstm", _hidden_lstmcell_forward), ("linear", _hidden_linear_forward)):
+            try:
+                check(type(getattr(lstm, member)), seed)
+            except AssertionError as part:
+                raise AssertionError(f"{where}: self.{member} fails its own hidden test, fix it "
+                                     f"first: {part}") from None
+            except Exception:  # noqa: BLE001 (not a usable layer: report the LSTM's error)
+                break
+        raise _named(e, where, {"out": got}, {"out": want},
+                     lambda: mistakes.lstm_candidates(_d(x), _d(h), _d(c), [_d(p[k]) for k in p],
+                                                      _d(lw), _d(lb), n_frames),
+                     ("frame", "batch row", "feature")) from None
+    for name, final, start in (("h", hh, h), ("c", cc, c)):
+        state = _student_values(getattr(lstm, name, None), (batch, hid), f"{where}: self.{name} after forward")
+        try:
+            _py_expect_close(f"self.{name} after forward (the last step's state)", state, final, where)
+        except AssertionError as e:
+            if _flat(state) == _flat(_student_values(_t(start), (batch, hid), "start")):
+                raise AssertionError(f"{where}: the outputs are right but self.{name} is not written "
+                                     f"back: assign the cell's state, self.h, self.c = "
+                                     f"self.lstm(inputs, (self.h, self.c))") from None
+            raise e from None
     return f"{where}: relative L1 error {err:.2e}"
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from ..vectors import FORMAT_VERSION, dumps, load_vectors  # noqa: F401 (one format for both sides)
+from . import mistakes
 from .layers import LSTM, MyLinear, MyLSTMCell
 
 # (input, output, batch) for MyLinear; (input, hidden, batch) for the cell and
@@ -59,6 +60,8 @@ def make_vectors(seed: int) -> dict:
     v.update(linear_input_size=n_in, linear_output_size=n_out,
              linear_weight=params["weight"].tolist(), linear_bias=params["bias"].tolist(),
              linear_input=x.tolist(), linear_output=_out(linear(torch.from_numpy(x))))
+    v["linear_mistakes"] = {k: _out(o) for k, o in mistakes.linear_candidates(
+        *(torch.from_numpy(a) for a in (x, params["weight"], params["bias"]))).items()}
 
     # MyLSTMCell
     n_in, hid, batch = (LSTMCELL_SIZES[k] for k in ("input_size", "hidden_size", "batch"))
@@ -71,7 +74,10 @@ def make_vectors(seed: int) -> dict:
     v.update(lstmcell_input_size=n_in, lstmcell_hidden_size=hid,
              **{f"lstmcell_{k}": p.tolist() for k, p in params.items()},
              lstmcell_input=x.tolist(), lstmcell_h=h.tolist(), lstmcell_c=c.tolist(),
-             lstmcell_output=_out(h_out), lstmcell_cout=_out(c_out))
+             lstmcell_output=_out(h_out), lstmcell_cout=_out(c_out),
+             lstmcell_h_init=h.tolist(), lstmcell_c_init=c.tolist())  # the MP's own names too
+    cands = mistakes.cell_candidates(*(torch.from_numpy(a) for a in (x, h, c, *params.values())))
+    v["lstmcell_mistakes"] = {k: {"h": _out(ho), "c": _out(co)} for k, (ho, co) in cands.items()}
 
     # LSTM (BatchNorm in train mode, h and c set directly, as the MP's test did)
     n_in, hid, batch, n_frames = (LSTM_SIZES[k] for k in ("input_size", "hidden_size", "batch", "n_frames"))
@@ -86,12 +92,19 @@ def make_vectors(seed: int) -> dict:
     lstm.train()
     lstm.h, lstm.c = torch.from_numpy(h), torch.from_numpy(c)
     out = lstm(torch.from_numpy(x), n_frames)
+    h_final, c_final = lstm.h, lstm.c
+    tensors = [torch.from_numpy(a) for a in (x, h, c)]
+    cell_t = [torch.from_numpy(a) for a in cell_params.values()]
+    lin_t = [torch.from_numpy(lin_params[k]) for k in ("weight", "bias")]
+    v["lstm_mistakes"] = {k: _out(o) for k, o in mistakes.lstm_candidates(
+        *tensors, cell_t, *lin_t, n_frames).items()}
     v.update(lstm_input_size=n_in, lstm_hidden_size=hid, lstm_forget_bias=forget_bias,
              **{f"lstm_{k}": p.tolist() for k, p in cell_params.items()},
              lstm_linear_weight=lin_params["weight"].tolist(),
              lstm_linear_bias=lin_params["bias"].tolist(),
              lstm_input=x.tolist(), lstm_n_frames=n_frames, lstm_h=h.tolist(), lstm_c=c.tolist(),
-             lstm_output=_out(out))
+             lstm_output=_out(out), lstm_h_final=_out(h_final), lstm_c_final=_out(c_final),
+             lstm_batch_size=batch, lstm_inputs=x.tolist())  # the MP's own names too
     return v
 
 
