@@ -58,6 +58,8 @@ REFERENCE_CODE = {
     "svg/losses.py": ("reparameterize", "gaussian_kl"),
     "svg/schedules.py": ("kl_beta", "teacher_forcing_ratio"),
     "svg/metrics.py": ("psnr",),
+    "svg/objective.py": ("training_loss",),
+    "svg/hidden_checks.py": ("_variant",),
 }
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the installed course_kit/ publish copies from
 
