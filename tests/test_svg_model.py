@@ -95,3 +95,38 @@ def test_fp16_weights_round_trip(tmp_path, clips):
     a = model.predict(b.frames[1, :2], b.actions[1], b.positions[1], n_future=3, seed=1).astype(int)
     c = loaded.predict(b.frames[1, :2], b.actions[1], b.positions[1], n_future=3, seed=1).astype(int)
     assert np.abs(a - c).mean() < 1.0
+
+
+class _OwnGaussianLSTM(torch.nn.Module):
+    """A replacement written from the documented interface alone (as the assignment's MyGaussianLSTM)."""
+
+    def __init__(self, input_size, z_dim, hidden_size):
+        super().__init__()
+        self.embed = torch.nn.Linear(input_size, hidden_size)
+        self.cell = torch.nn.LSTMCell(hidden_size, hidden_size)
+        self.mu = torch.nn.Linear(hidden_size, z_dim)
+        self.logvar = torch.nn.Linear(hidden_size, z_dim)
+
+    def zero_state(self, batch, like):
+        return (like.new_zeros(batch, self.cell.hidden_size),) * 2
+
+    def forward(self, x, state, generator=None):
+        h, c = self.cell(self.embed(x), state)
+        mu, logvar = self.mu(h), self.logvar(h)
+        eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype, device=mu.device)
+        return mu + torch.exp(0.5 * logvar) * eps, mu, logvar, (h, c)
+
+
+def test_a_gaussian_lstm_with_the_interface_plugs_in_and_loads_the_kits_weights(clips):
+    b, video, cond = clips
+    torch.manual_seed(0)
+    kit = SVG(SVGConfig(**TINY)).eval()
+    own = SVG(SVGConfig(**TINY), gaussian_lstm=_OwnGaussianLSTM).eval()
+    own.load_state_dict(kit.state_dict())
+    assert type(own.prior) is _OwnGaussianLSTM and isinstance(kit.prior, GaussianLSTM)
+    args = (b.frames[0, :2], b.actions[0], b.positions[0])
+    assert np.array_equal(own.predict(*args, n_future=3, n_samples=2, seed=3),
+                          kit.predict(*args, n_future=3, n_samples=2, seed=3))
+    g = torch.Generator().manual_seed(1)
+    assert torch.allclose(training_loss(own.train(), video, cond, generator=g)["loss"],
+                          training_loss(kit.train(), video, cond, generator=torch.Generator().manual_seed(1))["loss"])
