@@ -375,3 +375,15 @@ def test_source_notebook_runs_clean_under_nbval_on_cpu():
     seconds = time.monotonic() - start
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert seconds < 90, f"the notebook took {seconds:.0f} s on CPU; the target is under 60 s"
+
+
+@pytest.mark.slow
+def test_every_typical_svg_submission_gets_its_expected_grades(tmp_path):
+    """Autograde (nbgrader) each of examples.SVG_TYPICAL: exactly the tests it should pass score above 0."""
+    from course_kit.course.autograde import autograde
+    from course_kit.course.examples import SVG_TESTS, SVG_TYPICAL, write_examples, wrong_grades
+
+    expected = write_examples(tmp_path / "subs", len(SVG_TYPICAL), "svg", ROOT)
+    result = autograde(ROOT, "svg", tmp_path / "subs", out=tmp_path / "out", jobs=1, progress=False,
+                       unsandboxed=True)
+    assert wrong_grades(result.students, expected, SVG_TESTS) == {}
