@@ -165,7 +165,7 @@ def test_autograde_unsandboxed_only_when_asked(tmp_path, monkeypatch):
     assert not (tmp_path / "a").exists()
     allowed = autograde(ROOT, "svg", tmp_path / "subs", out=tmp_path / "b", jobs=1, progress=False,
                         unsandboxed=True)
-    assert allowed.students[0].status == "graded" and allowed.students[0].score == 60
+    assert allowed.students[0].status == "graded" and allowed.students[0].score == 110
 
 
 # --- course-kit lab ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import torch
 import course_kit
 from course_kit.course import release as rel
 from course_kit.course.settings import load_settings
-from course_kit.svg import losses, metrics, schedules
+from course_kit.svg import hidden_checks, losses, metrics, objective, schedules
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "source" / "svg" / "svg.ipynb"
@@ -23,8 +23,10 @@ RELEASED = ROOT / "release" / "svg" / "svg.ipynb"
 FUNCTIONS = {"reparameterize": losses.reparameterize, "gaussian_kl": losses.gaussian_kl,
              "kl_beta": schedules.kl_beta, "teacher_forcing_ratio": schedules.teacher_forcing_ratio,
              "psnr": metrics.psnr}
-TESTS = {"test_reparameterize": 10, "test_gaussian_kl": 10, "test_kl_beta": 20,
-         "test_teacher_forcing_ratio": 10, "test_psnr": 10}
+TESTS = {"test_reparameterize": 10, "test_gaussian_lstm": 20, "test_gaussian_kl": 10, "test_kl_beta": 20,
+         "test_teacher_forcing_ratio": 10, "test_training_loss": 30, "test_psnr": 10}
+# The graded pieces that plug into the kit's SVG (their references: the solution cells, objective.py).
+PIECES = ("MyGaussianLSTM", "training_loss")
 
 
 def _cells(nb, **flags):
@@ -71,7 +73,8 @@ def test_one_graded_test_cell_per_function_with_points(source):
         assert cell.metadata.nbgrader.locked
         assert cell.source.count("### BEGIN HIDDEN TESTS") == 1 and "### END HIDDEN TESTS" in cell.source
     solutions = [c.metadata.nbgrader.grade_id for c in _cells(source, solution=True) if c.cell_type == "code"]
-    assert solutions == list(FUNCTIONS)
+    assert solutions == ["reparameterize", "MyGaussianLSTM", "gaussian_kl", "kl_beta", "teacher_forcing_ratio",
+                         "training_loss", "psnr"]
     written = [c for c in _cells(source, grade=True, solution=True) if c.cell_type == "markdown"]
     assert [c.metadata.nbgrader.grade_id for c in written] == ["answer_learned_prior"]
     question = source.cells[source.cells.index(written[0]) - 1].source
@@ -131,7 +134,7 @@ def test_solution_cells_agree_with_course_kit_svg(source):
 @pytest.mark.parametrize("test_id", list(TESTS))
 def test_visible_numbers_and_hidden_tests_hold_for_the_kits_reference(source, test_id):
     """The literal expected numbers in each test cell were computed from course_kit.svg: they must still be."""
-    ns = {**_base_ns(), **FUNCTIONS}
+    ns = {**solution_namespace(source), **FUNCTIONS, "training_loss": objective.training_loss}
     printed = run_test_cell(_test_cells(source)[test_id], ns)
     assert "hidden tests passed" in printed
 
@@ -148,7 +151,8 @@ def test_blank_stubs_fail_every_test_cell(source, test_id):
 
     def stub(*args, **kwargs):
         raise NotImplementedError()
-    ns.update({name: stub for name in FUNCTIONS})
+    ns.update({name: stub for name in (*FUNCTIONS, "training_loss")})
+    ns["MyGaussianLSTM"] = type("MyGaussianLSTM", (solution_namespace(source)["MyGaussianLSTM"],), {"forward": stub})
     with pytest.raises(NotImplementedError):
         run_test_cell(_test_cells(source)[test_id], ns)
 
@@ -181,11 +185,87 @@ def _wrong_tf(epoch, start_epoch=0, decay_step=1, decay_rate=0.1, lower_bound=0.
     ("test_kl_beta", "kl_beta", _wrong_beta, "schedule='cyclical'"),
     ("test_teacher_forcing_ratio", "teacher_forcing_ratio", _wrong_tf, "lower_bound=0.6"),
     ("test_psnr", "psnr", _wrong_psnr, "10 * log10(1 / MSE)"),
+    ("test_gaussian_lstm", "reparameterize", _wrong_reparameterize, "exp(logvar) (the variance) as the scale"),
 ])
 def test_common_mistakes_get_a_message_that_says_what_is_wrong(source, test_id, name, wrong, message):
-    ns = {**_base_ns(), **FUNCTIONS, name: wrong}
+    ns = solution_namespace(source)   # the globals of the notebook's classes: MyGaussianLSTM calls ns's reparameterize
+    ns.update({**FUNCTIONS, name: wrong})
     with pytest.raises(AssertionError, match=re.escape(message)):
         run_test_cell(_test_cells(source)[test_id], ns)
+
+
+def _gaussian_lstm_with(source, forward):
+    base = solution_namespace(source)["MyGaussianLSTM"]
+    return type("MyGaussianLSTM", (base,), {"forward": forward})
+
+
+def _state_swapped(self, x, state, generator=None):
+    h, c = self.cell(self.embed(x), state)
+    return losses.reparameterize(self.mu(h), self.logvar(h), generator), self.mu(h), self.logvar(h), (c, h)
+
+
+def _heads_read_c(self, x, state, generator=None):
+    h, c = self.cell(self.embed(x), state)
+    return losses.reparameterize(self.mu(c), self.logvar(c), generator), self.mu(c), self.logvar(c), (h, c)
+
+
+def _fresh_state(self, x, state, generator=None):
+    h, c = self.cell(self.embed(x))
+    return losses.reparameterize(self.mu(h), self.logvar(h), generator), self.mu(h), self.logvar(h), (h, c)
+
+
+@pytest.mark.parametrize("forward, message", [
+    (_state_swapped, "returned as (c, h)"),
+    (_heads_read_c, "mu and logvar must be self.mu(h)"),
+    (_fresh_state, "of the incoming state"),
+])
+def test_gaussian_lstm_mistakes_are_named(source, forward, message):
+    ns = {**solution_namespace(source), "MyGaussianLSTM": _gaussian_lstm_with(source, forward)}
+    with pytest.raises(AssertionError, match=re.escape(message)):
+        run_test_cell(_test_cells(source)["test_gaussian_lstm"], ns)
+
+
+@pytest.mark.parametrize("forward, message", [
+    (_state_swapped, "returned as (c, h)"),
+    (_heads_read_c, "the heads read the cell state c"),
+    (_fresh_state, "ignores `state`"),
+])
+def test_hidden_gaussian_lstm_check_names_the_mistake(source, forward, message):
+    with pytest.raises(AssertionError, match=re.escape(message)):
+        hidden_checks.check_gaussian_lstm(_gaussian_lstm_with(source, forward))
+    hidden_checks.check_gaussian_lstm(solution_namespace(source)["MyGaussianLSTM"])
+
+
+def test_hidden_gaussian_lstm_check_refuses_the_kits_class():
+    from course_kit.svg.model import GaussianLSTM
+    with pytest.raises(AssertionError, match="not built on the kit's GaussianLSTM"):
+        hidden_checks.check_gaussian_lstm(type("MyGaussianLSTM", (GaussianLSTM,), {}))
+
+
+@pytest.mark.parametrize("mistake", list(hidden_checks.MISTAKES))
+def test_hidden_training_loss_check_names_each_mistake(mistake):
+    def wrong(model, video, cond, beta, tf_ratio, generator=None):
+        return hidden_checks._variant(model, video, cond, beta, tf_ratio, generator, mistake)
+    expected = hidden_checks.MISTAKES[mistake] if mistake != "z_is_mu" else "check the latent noise"
+    with pytest.raises(AssertionError, match=re.escape(expected)):
+        hidden_checks.check_training_loss(wrong, losses.gaussian_kl)
+
+
+def test_hidden_training_loss_check_passes_the_reference_and_the_solution_cell(source):
+    hidden_checks.check_training_loss(objective.training_loss, losses.gaussian_kl)
+    hidden_checks.check_training_loss(solution_namespace(source)["training_loss"], losses.gaussian_kl)
+
+
+def test_hidden_training_loss_check_names_an_undetached_feedback_and_a_wrong_kl(source):
+    def undetached(model, video, cond, beta, tf_ratio, generator=None):
+        return hidden_checks._variant(model, video, cond, beta, tf_ratio, generator, "no_detach")
+    with pytest.raises(AssertionError, match=re.escape("detach it")):
+        hidden_checks.check_training_loss(undetached, losses.gaussian_kl)
+    ns = {**solution_namespace(source), "gaussian_kl": _wrong_kl}
+    exec(compile(next(c.source for c in source.cells if c.metadata.get("nbgrader", {}).get("grade_id") ==
+                      "training_loss"), "<training_loss>", "exec"), ns)
+    with pytest.raises(AssertionError, match="fix part 2 first"):
+        hidden_checks.check_training_loss(ns["training_loss"], _wrong_kl)
 
 
 # --- the payoff section skips cleanly -----------------------------------------------------------
@@ -210,34 +290,27 @@ def test_payoff_skips_while_grading(source, monkeypatch, capsys):
     assert ns["svg_model"] is None and "Skipped while grading" in out.out and out.err == ""
 
 
-def test_payoff_skips_without_the_model_and_without_a_gpu(source, monkeypatch, capsys):
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-
-    def missing(name, device=None):
-        raise course_kit.pretrained.PretrainedError(f"unknown model {name!r}")
-    monkeypatch.setattr(course_kit, "load_pretrained", missing)
-    ns, out = _run_payoff(source, capsys)
-    assert ns["svg_model"] is None and not ns["train_log"]
-    assert "'svg-push' is not available" in out.out and "No GPU" in out.out and out.err == ""
-
-
 @pytest.mark.slow
-def test_payoff_runs_with_a_model(source, monkeypatch, capsys):
-    """A small untrained SVG stands in for svg-push: PSNR curves and the grid are built from it."""
+def test_payoff_trains_the_students_pieces_and_samples_futures(source, monkeypatch, capsys):
+    """A small untrained SVG stands in for svg-push: it is rebuilt on MyGaussianLSTM, trained with the
+    notebook's own training_loss, kl_beta and teacher_forcing_ratio, then sampled and scored."""
     from course_kit.svg.model import SVG, SVGConfig
     torch.set_num_threads(1)
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     torch.manual_seed(0)
     model = SVG(SVGConfig(nf=4, g_dim=8, z_dim=2, rnn_size=8, predictor_layers=1, latent_rnn_size=8)).eval()
     monkeypatch.setattr(course_kit, "load_pretrained", lambda name, device=None: model)
-    shown = []
+    shown, calls = [], []
     ns = {**solution_namespace(source), "device": torch.device("cpu"), "display": shown.append}
+    loss = ns["training_loss"]
+    ns["training_loss"] = lambda *a, **k: calls.append(k["beta"]) or loss(*a, **k)
     ns, out = _run_payoff(source, capsys, ns)
-    assert ns["svg_model"] is model and out.err == ""
-    assert ns["best"].shape == (8, 10) and ns["copy_last"].shape == (8, 10)
-    assert (ns["best"].mean(1) >= ns["scores"][:, 0].mean(1) - 1e-4).all()  # best of 5 by mean PSNR
+    assert type(ns["svg_model"].prior).__name__ == "MyGaussianLSTM" and out.err == ""
+    assert len(calls) == ns["steps"] and calls[0] == 0.0 and calls[-1] == pytest.approx(1e-4)
+    assert ns["samples"].shape == (8, 6, 4, 64, 64, 3) and set(ns["s"]) == {"moving", "still", "all"}
+    assert ns["best"].shape == (8,) and (ns["best"] >= ns["scores"][:, 0].mean(1) - 1e-4).all()
     assert [type(x).__name__ for x in shown] == ["LossPlot", "VideoGrid"]
-    assert len(shown[1].videos) == 4 and shown[1].videos[0].shape[0] == 12
+    assert "spread of sampled futures" in out.out and "best of 6 samples" in out.out
 
 
 # --- the release ----------------------------------------------------------------------------------
@@ -302,3 +375,15 @@ def test_source_notebook_runs_clean_under_nbval_on_cpu():
     seconds = time.monotonic() - start
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert seconds < 90, f"the notebook took {seconds:.0f} s on CPU; the target is under 60 s"
+
+
+@pytest.mark.slow
+def test_every_typical_svg_submission_gets_its_expected_grades(tmp_path):
+    """Autograde (nbgrader) each of examples.SVG_TYPICAL: exactly the tests it should pass score above 0."""
+    from course_kit.course.autograde import autograde
+    from course_kit.course.examples import SVG_TESTS, SVG_TYPICAL, write_examples, wrong_grades
+
+    expected = write_examples(tmp_path / "subs", len(SVG_TYPICAL), "svg", ROOT)
+    result = autograde(ROOT, "svg", tmp_path / "subs", out=tmp_path / "out", jobs=1, progress=False,
+                       unsandboxed=True)
+    assert wrong_grades(result.students, expected, SVG_TESTS) == {}

@@ -1,5 +1,7 @@
 """The pushing world: shapes, determinism, physics a student can see, and the BAIR folder format."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -109,3 +111,20 @@ def test_short_csv_and_header(tiny_dataset):
 def test_missing_root_says_how_to_make_data(tmp_path):
     with pytest.raises(FileNotFoundError, match="make-data push"):
         list_videos(tmp_path / "nowhere")
+
+
+def test_hidden_kicks_send_pucks_in_directions_the_context_cannot_show():
+    plain = simulate(64, n_frames=6, seed=5, max_objects=1)
+    kicked = simulate(64, n_frames=6, seed=5, kick_at=1, max_objects=1)
+    assert np.array_equal(plain.frames[:, :2], kicked.frames[:, :2])      # the context is the same
+    assert np.array_equal(plain.actions[:, :2], kicked.actions[:, :2])
+    changed = np.abs(kicked.frames[:, 2:].astype(int) - plain.frames[:, 2:].astype(int)).max(axis=(1, 2, 3, 4))
+    assert (changed > 60).mean() > 0.9                                    # the kick shows after the context
+    assert np.array_equal(simulate(3, n_frames=4, seed=1).frames, simulate(3, n_frames=4, seed=1, kick_at=None).frames)
+
+
+@pytest.mark.parametrize("kwargs, message", [(dict(kick_at=6), "`kick_at` must be None or a frame index"),
+                                             (dict(max_objects=0), "`max_objects` must be an integer in")])
+def test_bad_kicks_are_named(kwargs, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        simulate(2, n_frames=6, **kwargs)

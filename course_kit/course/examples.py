@@ -207,8 +207,8 @@ TYPICAL = {
 
 # --- the SVG submissions: the mistakes its tests name in their messages ------------------------
 
-SVG_TESTS = ("test_reparameterize", "test_gaussian_kl", "test_kl_beta", "test_teacher_forcing_ratio",
-             "test_psnr")
+SVG_TESTS = ("test_reparameterize", "test_gaussian_lstm", "test_gaussian_kl", "test_kl_beta",
+             "test_teacher_forcing_ratio", "test_training_loss", "test_psnr")
 SVG_ALL = frozenset(SVG_TESTS)
 
 
@@ -223,11 +223,35 @@ def svg_averaged_kl(course=None):
     return Builder("svg", course).solve().edit("gaussian_kl", "per_dim.sum(dim=-1)", "per_dim.mean(dim=-1)")
 
 
+def svg_state_swapped(course=None):
+    """The Gaussian LSTM returns its new state as (c, h)."""
+    return Builder("svg", course).solve().edit("MyGaussianLSTM", "return z, mu, logvar, (h, c)",
+                                               "return z, mu, logvar, (c, h)")
+
+
+def svg_standard_normal_prior(course=None):
+    """The loss's KL is taken against N(0, I) instead of the learned prior."""
+    return Builder("svg", course).solve().edit(
+        "training_loss", "gaussian_kl(mu_q, logvar_q, mu_p, logvar_p)",
+        "gaussian_kl(mu_q, logvar_q, torch.zeros_like(mu_q), torch.zeros_like(logvar_q))")
+
+
+def svg_feedback_not_detached(course=None):
+    """Scheduled sampling feeds the model's own frame back without detaching it."""
+    return Builder("svg", course).solve().edit("training_loss", "model.encoder(x_hat.detach())[0]",
+                                               "model.encoder(x_hat)[0]")
+
+
+# A wrong piece also fails the graded pieces built on it: MyGaussianLSTM samples with the student's
+# reparameterize, and training_loss sums the student's gaussian_kl.
 SVG_TYPICAL = {
     "reference": (lambda course=None: Builder("svg", course).solve(), SVG_ALL),
     "blank": (lambda course=None: Builder("svg", course), frozenset()),
-    "expstd": (svg_std_as_exp_logvar, SVG_ALL - {"test_reparameterize"}),
-    "meankl": (svg_averaged_kl, SVG_ALL - {"test_gaussian_kl"}),
+    "expstd": (svg_std_as_exp_logvar, SVG_ALL - {"test_reparameterize", "test_gaussian_lstm"}),
+    "meankl": (svg_averaged_kl, SVG_ALL - {"test_gaussian_kl", "test_training_loss"}),
+    "swappedstate": (svg_state_swapped, SVG_ALL - {"test_gaussian_lstm"}),
+    "normalprior": (svg_standard_normal_prior, SVG_ALL - {"test_training_loss"}),
+    "undetached": (svg_feedback_not_detached, SVG_ALL - {"test_training_loss"}),
 }
 
 # assignment -> (its autograded tests, its example submissions)

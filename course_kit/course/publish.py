@@ -42,7 +42,7 @@ STUDENT_MODULES = (
     "course_kit.mocogan.live", "course_kit.mocogan.metrics", "course_kit.mocogan.model",
     "course_kit.mocogan.motion", "course_kit.mocogan.networks", "course_kit.mocogan.noise_modes",
     "course_kit.mocogan.train",
-    "course_kit.svg", "course_kit.svg.data", "course_kit.svg.model", "course_kit.svg.world",
+    "course_kit.svg", "course_kit.svg.data", "course_kit.svg.lab", "course_kit.svg.model", "course_kit.svg.world",
     "course_kit.widgets", "course_kit.widgets.colab", "course_kit.widgets.encode",
     "course_kit.widgets.diagram", "course_kit.widgets.explorer", "course_kit.widgets.export",
     "course_kit.widgets.figures", "course_kit.widgets.grid", "course_kit.widgets.states",
@@ -59,6 +59,8 @@ REFERENCE_CODE = {
     "svg/losses.py": ("reparameterize", "gaussian_kl"),
     "svg/schedules.py": ("kl_beta", "teacher_forcing_ratio"),
     "svg/metrics.py": ("psnr",),
+    "svg/objective.py": ("training_loss",),
+    "svg/hidden_checks.py": ("_variant",),
 }
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the installed course_kit/ publish copies from
 

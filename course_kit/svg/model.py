@@ -27,20 +27,13 @@ from torch import nn
 __all__ = ["SVGConfig", "SVG", "Encoder", "Decoder", "StackedLSTM", "GaussianLSTM", "from_pretrained_state"]
 
 
-# The model's Gaussian pieces come from torch.distributions, not from the assignment's
+# The model's Gaussian sample comes from torch.distributions, not from the assignment's
 # reference solutions (``course_kit.svg.losses``, instructor side): students write
-# reparameterize and gaussian_kl themselves, and this module ships to them.
+# reparameterize, the Gaussian LSTM step and the loss themselves, and this module ships to them.
 def _draw_latent(mu: torch.Tensor, logvar: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
     """z ~ N(mu, exp(logvar)), differentiable in mu and logvar, on ``generator``'s noise."""
     noise = torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
     return torch.distributions.transforms.AffineTransform(mu, logvar.mul(0.5).exp())(noise)
-
-
-def _latent_kl(mu_q, logvar_q, mu_p, logvar_p) -> torch.Tensor:
-    """KL(q || p) of diagonal Gaussians given as (mu, logvar), summed over the latent: (B,)."""
-    normal = torch.distributions.Normal
-    return torch.distributions.kl_divergence(normal(mu_q, logvar_q.mul(0.5).exp()),
-                                             normal(mu_p, logvar_p.mul(0.5).exp())).sum(dim=-1)
 
 
 @dataclass
@@ -148,7 +141,17 @@ class StackedLSTM(nn.Module):
 
 
 class GaussianLSTM(nn.Module):
-    """Linear embed -> one LSTM cell -> (mu, logvar): the posterior and the learned prior."""
+    """Linear embed -> one LSTM cell -> (mu, logvar) heads -> a sample: the posterior and the learned prior.
+
+    The interface a replacement (the assignment's ``MyGaussianLSTM``) must
+    keep, so that ``SVG(config, gaussian_lstm=MyGaussianLSTM)`` loads the
+    kit's state dicts: ``__init__(input_size, z_dim, hidden_size)``; members
+    ``embed`` (Linear input -> hidden), ``cell`` (LSTMCell hidden -> hidden),
+    ``mu`` and ``logvar`` (Linear hidden -> z_dim); ``zero_state(batch,
+    like)``; ``forward(x, state, generator=None)`` -> ``(z, mu, logvar,
+    (h, c))`` with z drawn from N(mu, exp(logvar)) on one
+    ``torch.randn(mu.shape, generator=generator)`` draw.
+    """
 
     def __init__(self, input_size: int, z_dim: int, hidden_size: int):
         super().__init__()
@@ -161,15 +164,22 @@ class GaussianLSTM(nn.Module):
         z = like.new_zeros(batch, self.cell.hidden_size)
         return (z, z)
 
-    def forward(self, x, state):
-        h, c = self.cell(self.embed(x), state)
-        return self.mu(h), self.logvar(h), (h, c)
+    def forward(self, x, state, generator: torch.Generator | None = None):
+        new_state = self.cell(self.embed(x), state)
+        mean, log_variance = self.mu(new_state[0]), self.logvar(new_state[0])
+        return _draw_latent(mean, log_variance, generator), mean, log_variance, new_state
 
 
 class SVG(nn.Module):
-    """SVG with a learned prior (or, with z_dim = 0, its deterministic twin)."""
+    """SVG with a learned prior (or, with z_dim = 0, its deterministic twin).
 
-    def __init__(self, config: SVGConfig | None = None):
+    ``gaussian_lstm`` is the class built for the posterior and the prior
+    (default :class:`GaussianLSTM`; any class with its interface plugs in).
+    The training objective lives on the instructor side
+    (``course_kit.svg.objective``): students write it in the assignment.
+    """
+
+    def __init__(self, config: SVGConfig | None = None, gaussian_lstm: type | None = None):
         super().__init__()
         self.config = cfg = config or SVGConfig()
         self.encoder = Encoder(cfg.g_dim, cfg.nf, cfg.channels)
@@ -177,8 +187,9 @@ class SVG(nn.Module):
         self.frame_predictor = StackedLSTM(cfg.g_dim + cfg.z_dim + 2 * cfg.cond_dim, cfg.g_dim,
                                            cfg.rnn_size, cfg.predictor_layers)
         if cfg.z_dim:
-            self.posterior = GaussianLSTM(cfg.g_dim, cfg.z_dim, cfg.latent_rnn_size)
-            self.prior = GaussianLSTM(cfg.g_dim, cfg.z_dim, cfg.latent_rnn_size)
+            make = gaussian_lstm or GaussianLSTM
+            self.posterior = make(cfg.g_dim, cfg.z_dim, cfg.latent_rnn_size)
+            self.prior = make(cfg.g_dim, cfg.z_dim, cfg.latent_rnn_size)
         self.register_buffer("cond_mean", torch.tensor(cfg.cond_mean, dtype=torch.float32))
         self.register_buffer("cond_std", torch.tensor(cfg.cond_std, dtype=torch.float32))
 
@@ -201,50 +212,31 @@ class SVG(nn.Module):
             raise ValueError(f"{where}: `cond` must be (batch={video.shape[0]}, time, {cfg.cond_dim}) "
                              f"(actions then positions), got {shape}")
 
-    def _standardise(self, cond):
+    def standardise(self, cond: torch.Tensor) -> torch.Tensor:
+        """Raw conditions (B, T, 7) -> standardised with the training set's mean and std."""
         return (cond - self.cond_mean) / self.cond_std
 
-    def training_loss(self, video: torch.Tensor, cond: torch.Tensor, beta: float = 1e-4,
-                      tf_ratio: float = 1.0, generator: torch.Generator | None = None) -> dict:
-        """Loss of one batch: sum over frames of the MSE + beta * KL(q || p).
+    def encode_frames(self, video: torch.Tensor):
+        """Encode every frame once: video (B, 3, T, 64, 64) -> (g (T, B, g_dim), skips).
 
-        video (B, 3, T, 64, 64), cond (B, T, 7) raw. Every frame after the
-        first is predicted from the one before; after the context, with
-        probability 1 - ``tf_ratio`` the previous frame is the model's own
-        prediction (scheduled sampling) instead of the ground truth. Returns
-        floats ``mse`` and ``kl`` (summed over frames, mean over batch) and
-        the tensor ``loss``.
+        ``skips`` are the encoder's maps of the last context frame (frame
+        n_past - 1), which the decoder reuses for every predicted frame.
         """
         cfg = self.config
-        self._check_inputs("SVG.training_loss", video, cond, cfg.n_past + 1)
+        self._check_inputs("SVG.encode_frames", video, video.new_zeros(video.shape[0], 1, cfg.cond_dim), 1)
         B, _, T = video.shape[:3]
-        c = self._standardise(cond)
-        frames = video.permute(2, 0, 1, 3, 4)                          # (T, B, C, H, W)
-        g_all, skips_all = self.encoder(frames.reshape(T * B, *frames.shape[2:]))
-        g_all = g_all.view(T, B, -1)
-        skips = [s.view(T, B, *s.shape[1:])[cfg.n_past - 1] for s in skips_all]
-        pred_state = self.frame_predictor.zero_state(B, video)
-        if self.stochastic:
-            post_state, prior_state = self.posterior.zero_state(B, video), self.prior.zero_state(B, video)
-        coins = torch.rand(T, generator=generator)
-        mse = kl = video.new_zeros(())
-        x_prev_pred = None
-        for t in range(1, T):
-            if t < cfg.n_past or x_prev_pred is None or coins[t] < tf_ratio:
-                g_prev = g_all[t - 1]
-            else:
-                g_prev = self.encoder(x_prev_pred.detach())[0]
-            inputs = [g_prev]
-            if self.stochastic:
-                mu, logvar, post_state = self.posterior(g_all[t], post_state)
-                mu_p, logvar_p, prior_state = self.prior(g_prev, prior_state)
-                inputs.append(_draw_latent(mu, logvar, generator))
-                kl = kl + _latent_kl(mu, logvar, mu_p, logvar_p).mean()
-            g_pred, pred_state = self.frame_predictor(torch.cat(inputs + [c[:, t - 1], c[:, t]], 1), pred_state)
-            x_prev_pred = self.decoder(g_pred, skips)
-            mse = mse + torch.mean((x_prev_pred - frames[t]) ** 2)
-        loss = mse + beta * kl
-        return {"loss": loss, "mse": mse.item(), "kl": kl.item()}
+        flat = video.permute(2, 0, 1, 3, 4).reshape(T * B, cfg.channels, cfg.image_size, cfg.image_size)
+        codes, maps = self.encoder(flat)
+        last = min(cfg.n_past, T) - 1
+        return codes.view(T, B, -1), [m.view(T, B, *m.shape[1:])[last] for m in maps]
+
+    def zero_states(self, video: torch.Tensor):
+        """Fresh recurrent states (frame predictor, posterior, prior) for a batch like ``video``."""
+        B = video.shape[0]
+        if not self.stochastic:
+            return self.frame_predictor.zero_state(B, video), None, None
+        return (self.frame_predictor.zero_state(B, video), self.posterior.zero_state(B, video),
+                self.prior.zero_state(B, video))
 
     @torch.no_grad()
     def generate(self, context: torch.Tensor, cond: torch.Tensor, n_future: int,
@@ -262,7 +254,7 @@ class SVG(nn.Module):
             raise ValueError(f"SVG.generate: `cond` must have n_past + n_future = {n_past + n_future} frames, "
                              f"got {cond.shape[1]}")
         B = context.shape[0]
-        c = self._standardise(cond)
+        c = self.standardise(cond)
         frames = context.permute(2, 0, 1, 3, 4).reshape(n_past * B, cfg.channels, cfg.image_size, cfg.image_size)
         g_ctx, skips_ctx = self.encoder(frames)
         g_ctx = g_ctx.view(n_past, B, -1)
@@ -275,12 +267,12 @@ class SVG(nn.Module):
         for t in range(1, n_past + n_future):
             inputs = [g_prev]
             if self.stochastic:
-                mu_p, logvar_p, prior_state = self.prior(g_prev, prior_state)
-                if t < n_past:
-                    mu, logvar, post_state = self.posterior(g_ctx[t], post_state)
-                    inputs.append(_draw_latent(mu, logvar, generator))
+                z_prior, _, _, prior_state = self.prior(g_prev, prior_state, generator)
+                if t < n_past:   # the context's latents come from the posterior, which sees frame t
+                    z_post, _, _, post_state = self.posterior(g_ctx[t], post_state, generator)
+                    inputs.append(z_post)
                 else:
-                    inputs.append(_draw_latent(mu_p, logvar_p, generator))
+                    inputs.append(z_prior)
             g_pred, pred_state = self.frame_predictor(torch.cat(inputs + [c[:, t - 1], c[:, t]], 1), pred_state)
             if t < n_past:
                 g_prev = g_ctx[t]

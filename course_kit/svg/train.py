@@ -31,6 +31,7 @@ from tqdm.auto import tqdm
 from .data import PushVideos, clips_to_tensor, load_split
 from .metrics import psnr
 from .model import SVG, SVGConfig, from_pretrained_state
+from .objective import training_loss
 from .schedules import kl_beta, teacher_forcing_ratio
 from .visual import comparison_grid, save_gif
 
@@ -230,16 +231,16 @@ def train(tc: TrainConfig, progress: bool = True, stop_after: int | None = None)
         window = first[:, None] + np.arange(length)
         video = clips_to_tensor(train_set.frames[idx[:, None], window])
         cond = torch.from_numpy(conditions[idx[:, None], window])
-        result = model.training_loss(video, cond, beta=beta, tf_ratio=tf, generator=g)
+        result = training_loss(model, video, cond, beta=beta, tf_ratio=tf, generator=g)
         opt.zero_grad(set_to_none=True)
         result["loss"].backward()
         opt.step()
         done = step + 1
         _append_csv(out / "log.csv", LOG_FIELDS, {
-            "step": done, "epoch": epoch, "loss": f"{result['loss'].item():.6f}", "mse": f"{result['mse']:.6f}",
-            "kl": f"{result['kl']:.4f}", "beta": f"{beta:.3g}", "tf_ratio": f"{tf:.2f}",
+            "step": done, "epoch": epoch, "loss": f"{result['loss'].item():.6f}", "mse": f"{result['mse'].item():.6f}",
+            "kl": f"{result['kl'].item():.4f}", "beta": f"{beta:.3g}", "tf_ratio": f"{tf:.2f}",
             "seconds": f"{time.time() - t0:.1f}"})
-        bar.set_postfix(mse=f"{result['mse']:.4f}", kl=f"{result['kl']:.1f}", tf=f"{tf:.1f}")
+        bar.set_postfix(mse=f"{result['mse'].item():.4f}", kl=f"{result['kl'].item():.1f}", tf=f"{tf:.1f}")
         bar.update(1)
         if done % tc.val_every == 0 or done == tc.steps:
             per_step = validate(model, val_set, tc.val_videos, seed=tc.seed)

@@ -3,7 +3,10 @@
 A gripper moves over a textured table and pushes one to three pucks with
 simple contact physics. Each puck has its own hidden friction (how far it
 keeps sliding after a push), which two context frames cannot reveal: that is
-the uncertainty a stochastic video model has to learn. Every video is
+the uncertainty a stochastic video model has to learn. With ``kick_at`` set,
+every puck also gets an unobserved push at that frame (a fixed speed in a
+random direction, as if a hidden second agent flicked it), so the futures of
+one context diverge in direction as well as in distance. Every video is
 simulated and rendered for a whole batch at once with numpy, so thousands of
 videos take minutes.
 
@@ -42,13 +45,31 @@ class PushBatch:
     positions: np.ndarray
 
 
-def simulate(n_videos: int, n_frames: int = 30, size: int = 64, seed: int = 0) -> PushBatch:
-    """Simulate and render ``n_videos`` pushing videos; the same seed gives the same bytes."""
+def simulate(n_videos: int, n_frames: int = 30, size: int = 64, seed: int = 0, kick_at: int | None = None,
+             kick_speed: float = 4.0, max_objects: int = _MAX_OBJECTS) -> PushBatch:
+    """Simulate and render ``n_videos`` pushing videos; the same seed gives the same bytes.
+
+    ``kick_at``: the frame after which every puck gets a hidden push of
+    ``kick_speed`` pixels per frame (at 64 px) in a uniformly random
+    direction; None (the default, the svg-push data) for no pushes but the
+    gripper's. ``max_objects`` (1 to 3) caps the pucks per video.
+    """
     for name, value, low in (("n_videos", n_videos, 1), ("n_frames", n_frames, 2), ("size", size, 16)):
         if not isinstance(value, (int, np.integer)) or value < low:
             raise ValueError(f"simulate: `{name}` must be an integer >= {low}, got {value!r}")
+    if kick_at is not None and (not isinstance(kick_at, (int, np.integer)) or not 0 <= kick_at < n_frames):
+        raise ValueError(f"simulate: `kick_at` must be None or a frame index in [0, n_frames={n_frames}), "
+                         f"got {kick_at!r}")
+    if not isinstance(max_objects, (int, np.integer)) or not 1 <= max_objects <= _MAX_OBJECTS:
+        raise ValueError(f"simulate: `max_objects` must be an integer in [1, {_MAX_OBJECTS}], got {max_objects!r}")
     rng = np.random.default_rng(seed)
     world = _World(n_videos, size, rng)
+    if max_objects < _MAX_OBJECTS:
+        world.active[:, max_objects:] = False
+    kicks = None
+    if kick_at is not None:   # its own stream: the rest of the video is the same with or without kicks
+        angle = np.random.default_rng([seed, 1]).uniform(0, 2 * np.pi, (n_videos, _MAX_OBJECTS))
+        kicks = kick_speed * size / 64.0 * np.stack([np.cos(angle), np.sin(angle)], -1)
     frames = np.empty((n_videos, n_frames, size, size, 3), np.uint8)
     actions = np.empty((n_videos, n_frames, N_ACTION), np.float32)
     positions = np.empty((n_videos, n_frames, N_POSITION), np.float32)
@@ -56,6 +77,8 @@ def simulate(n_videos: int, n_frames: int = 30, size: int = 64, seed: int = 0) -
         frames[:, t] = world.render()
         positions[:, t] = world.end_effector()
         actions[:, t] = world.plan(rng)
+        if t == kick_at:
+            world.vel = np.where(world.active[..., None], kicks, world.vel)
         world.step(actions[:, t])
     return PushBatch(frames, actions, positions)
 
