@@ -183,7 +183,7 @@ def test_student_install_only_adds_packages_and_the_assignment_runs_on_colab_sta
     # The SVG assignment with its solutions, payoff included (the pretrained svg-push, plots, videos).
     svg, t_svg = execute(venv, with_solutions(repo / "release/svg/svg.ipynb", tmp_path / "content" / "svg.ipynb"),
                          tmp_path / "svg-executed.ipynb", tmp_path / "ipython")
-    assert "Loaded the pretrained 'svg-push' model." in "".join(_outputs_text(c) for c in svg.cells)
+    assert "posterior and prior are MyGaussianLSTM" in "".join(_outputs_text(c) for c in svg.cells)  # svg-push, warm-started with the student's class
     assert len(_views(svg.cells)) >= 2, "the SVG payoff showed no plot or video"
     assert not _without_colab_metadata(svg.cells), _without_colab_metadata(svg.cells)
     print(f"svg notebook {t_svg:.0f} s")
