@@ -30,7 +30,7 @@ from nbgrader import utils
 from traitlets import Integer, Type
 
 from .kernel import GradingKernelManager
-from ..sandbox.kernel import SubmissionRejected
+from ..sandbox.kernel import SubmissionRejected, submitted_modules
 from .preflight import PREFLIGHT_RESOURCE, GradingSetupError
 from .scoring import SaveAutoGradesByAssertions
 
@@ -159,7 +159,8 @@ class ResilientExecute(Execute):
         if ResilientExecute.setup_proven or _is_preflight(resources):
             return
         failure = setup_import_failure(self.nb)
-        if failure is not None and not _student_modules(resources):
+        path = (resources or {}).get("metadata", {}).get("path", "")
+        if failure is not None and not submitted_modules(path):   # else a student file may shadow it
             index, error = failure
             self._setup_failed(resources, f"the instructor's cell {index} "
                                f"({self.nb.cells[index].metadata['nbgrader'].get('grade_id', '')}) "
@@ -233,16 +234,6 @@ class ResilientExecute(Execute):
 def _is_preflight(resources) -> bool:
     """The set-up check itself is running (it reports failures in its own words)."""
     return bool((resources or {}).get(PREFLIGHT_RESOURCE))
-
-
-def _student_modules(resources) -> list[str]:
-    """Python modules among the files a student submitted (they could shadow any import)."""
-    from pathlib import Path
-    path = (resources or {}).get("metadata", {}).get("path")
-    if not path:
-        return []
-    return sorted(p.name for p in Path(path).iterdir()
-                  if p.suffix in (".py", ".pth", ".so") or (p.is_dir() and any(p.glob("*.py"))))
 
 
 def grading_preprocessors() -> list:

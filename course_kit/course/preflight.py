@@ -148,9 +148,7 @@ def grade_source(config, source_dir: Path, notebook: Path) -> PreflightResult:
         try:
             with utils.setenv(NBGRADER_EXECUTION="autograde"):
                 executor.preprocess(nb, {"metadata": {"path": str(work)}, PREFLIGHT_RESOURCE: True})
-        except GradingSetupError:
-            raise
-        except Exception as e:   # the kernel could not start, bwrap refused, ...
+        except Exception as e:   # the kernel could not start, bwrap refused, ... (GradingSetupError passes)
             result = PreflightResult(notebook)
             result.failures.append(Failure("kernel", "setup", f"{type(e).__name__}: {e}"[:800]))
             return result

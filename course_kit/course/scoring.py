@@ -24,7 +24,9 @@ def is_stderr(output) -> bool:
 
 
 def scored_view(cell: NotebookNode) -> NotebookNode:
-    """A copy of ``cell`` holding only the outputs its score depends on (no stderr)."""
+    """``cell`` as its score sees it: a code cell's copy without stderr; any other cell as is."""
+    if cell.cell_type != "code":
+        return cell
     view = copy.copy(cell)
     view.outputs = [o for o in cell.get("outputs", []) if not is_stderr(o)]
     return view
@@ -32,14 +34,12 @@ def scored_view(cell: NotebookNode) -> NotebookNode:
 
 def cell_score(cell: NotebookNode, log=None) -> tuple[float | None, float]:
     """(score, max score) of a grade cell, by nbgrader's rule with stderr ignored."""
-    return utils.determine_grade(scored_view(cell) if cell.cell_type == "code" else cell, log)
+    return utils.determine_grade(scored_view(cell), log)
 
 
 class SaveAutoGradesByAssertions(SaveAutoGrades):
     """nbgrader's SaveAutoGrades, scoring each test cell with :func:`cell_score`."""
 
     def _add_score(self, cell: NotebookNode, resources) -> None:
-        if cell.cell_type != "code":
-            return super()._add_score(cell, resources)
         # nbgrader's own bookkeeping (manual overrides, needs_manual_grade) on the stderr-free view.
         return super()._add_score(scored_view(cell), resources)
