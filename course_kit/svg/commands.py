@@ -32,6 +32,10 @@ def train_parser() -> argparse.ArgumentParser:
         if f.name == "model":
             continue
         value = getattr(defaults, f.name)
+        if isinstance(value, bool):
+            p.add_argument(_flag(f.name), action=argparse.BooleanOptionalAction, default=value,
+                           help=f"(default: {value})")
+            continue
         kind = int if f.name == "limit_videos" else type(value)
         extra = {"choices": KL_SCHEDULES} if f.name == "kl_schedule" else {}
         p.add_argument(_flag(f.name), type=kind, default=value, help=f"(default: {value})", **extra)
@@ -108,13 +112,18 @@ def make_data_push_parser() -> argparse.ArgumentParser:
     p.add_argument("--videos", type=int, default=2500, help="number of videos (default: 2500)")
     p.add_argument("--frames", type=int, default=30, help="frames per video (default: 30)")
     p.add_argument("--seed", type=int, default=0, help="seed; the same seed writes the same files (default: 0)")
+    p.add_argument("--kick-at", type=int, default=None,
+                   help="every puck gets a hidden push in a random direction after this frame, so the futures "
+                        "of one context diverge (default: none; svg-push is trained with 1, its last context frame)")
+    p.add_argument("--max-objects", type=int, default=3, help="at most this many pucks, 1 to 3 (default: 3)")
     return p
 
 
 def make_data_push_main(argv: list[str]) -> int:
     args = make_data_push_parser().parse_args(argv)
     from .data import write_push_dataset
-    out = write_push_dataset(args.out, n_videos=args.videos, n_frames=args.frames, seed=args.seed)
+    out = write_push_dataset(args.out, n_videos=args.videos, n_frames=args.frames, seed=args.seed,
+                             kick_at=args.kick_at, max_objects=args.max_objects)
     print(f"wrote {args.videos} videos of {args.frames} frames to {out}/ (0.png ... {args.frames - 1}.png, "
           f"actions.csv, endeffector_positions.csv per video)")
     return 0

@@ -54,15 +54,21 @@ class PushVideos:
 
 
 def write_push_dataset(out: str | Path, n_videos: int = 2500, n_frames: int = 30, size: int = 64,
-                       seed: int = 0, chunk: int = 250) -> Path:
-    """Simulate ``n_videos`` pushing videos and write them as BAIR course folders under ``out``."""
+                       seed: int = 0, chunk: int = 250, kick_at: int | None = None,
+                       max_objects: int = 3) -> Path:
+    """Simulate ``n_videos`` pushing videos and write them as BAIR course folders under ``out``.
+
+    ``kick_at`` and ``max_objects`` go to :func:`course_kit.svg.world.simulate`
+    (a hidden push of every puck after that frame; at most that many pucks).
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     width = max(5, len(str(n_videos - 1)))
     with tqdm(total=n_videos, desc="pushing world", unit="video") as bar:
         for start in range(0, n_videos, chunk):
             n = min(chunk, n_videos - start)
-            batch = simulate(n, n_frames=n_frames, size=size, seed=seed * 1_000_003 + start)
+            batch = simulate(n, n_frames=n_frames, size=size, seed=seed * 1_000_003 + start, kick_at=kick_at,
+                             max_objects=max_objects)
             for i in range(n):
                 folder = out / f"{start + i:0{width}d}"
                 folder.mkdir(exist_ok=True)

@@ -8,9 +8,17 @@ Compared on the first n_past + n_future frames of every video in a split:
 - SVG, best of K: per video, the sample with the best mean score over the
   future steps, picked separately for PSNR and for SSIM (as in Denton & Fergus).
 
-"svg spread" says whether the samples differ at all: the mean absolute
-difference (0-255 grey levels) between each sample and the samples' mean. A
-model whose posterior collapsed has spread ~0 and best of K = one sample.
+Three columns say whether the latent is used (a model whose posterior
+collapsed scores ~0 on all three, and best of K = one sample):
+
+- "svg spread": the mean absolute difference (0-255 grey levels) between each
+  sample and the samples' mean, over all pixels;
+- "svg moving std": the per-pixel standard deviation over the K samples
+  (grey levels) where the truth moves (differs from the last context frame
+  by more than 30), :func:`course_kit.svg.lab.spread`;
+- "svg best-of-K gain": best of K minus one sample, PSNR dB;
+- "svg kl": KL(q || p) in nats at that step on the true video (posterior on
+  frame t, prior on frame t-1, as in training with teacher forcing).
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .data import load_split
+from .lab import spread
 from .metrics import best_of, psnr, ssim
 from .model import SVG
 from .train import _to_uint8, clips_to_tensor, load_weights
@@ -70,7 +79,7 @@ class SVGReport:
         lines = [f"Held-out videos: {self.n_videos}; SVG samples per video: {self.n_samples}", "",
                  "| step | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
         for row in self.rows():
-            cells = [f"{row[n]:.3f}" if n.endswith("ssim") else f"{row[n]:.2f}" for n in names]
+            cells = [f"{row[n]:.3f}" if n.endswith(("ssim", "kl")) else f"{row[n]:.2f}" for n in names]
             lines.append(f"| {row['step']} | " + " | ".join(cells) + " |")
         lines.append("")
         if "svg mean psnr" in self.columns:
@@ -81,6 +90,13 @@ class SVGReport:
             lines.append(f"SVG best of {self.n_samples} beats the deterministic baseline at every step: "
                          f"PSNR {'yes' if self.beats(best + ' psnr', 'deterministic psnr') else 'no'}, "
                          f"SSIM {'yes' if self.beats(best + ' ssim', 'deterministic ssim') else 'no'}")
+        gain = f"svg best-of-{self.n_samples} gain"
+        if gain in self.columns:
+            lines.append(f"Best of {self.n_samples} above one sample at the last step: "
+                         f"{self.columns[gain][-1]:.2f} dB (mean over steps {np.mean(self.columns[gain]):.2f} dB); "
+                         f"samples differ where the truth moves by {np.mean(self.columns['svg moving std']):.1f} "
+                         f"grey levels (std over samples); KL {np.sum(self.columns['svg kl']):.2f} nats over the "
+                         f"future steps")
         return "\n".join(lines)
 
     def save(self, folder: str | Path) -> list[Path]:
@@ -134,17 +150,44 @@ def evaluate(model: SVG, data: str | Path, deterministic: SVG | None = None, spl
         k_psnr, k_ssim = torch.stack(k_psnr), torch.stack(k_ssim)                   # (K, B, T)
         k_pred = torch.stack(k_pred)                                                # (K, B, T, 3, H, W)
         add("svg spread", 255 * (k_pred - k_pred.mean(0)).abs().mean(dim=(0, 3, 4, 5)))
+        samples = (k_pred.clamp(0, 1) * 255 + 0.5).to(torch.uint8).permute(1, 0, 2, 4, 5, 3).numpy()  # (B, K, T, H, W, 3)
+        add("svg moving std", torch.tensor([[spread(samples[:, :, t:t + 1], frames[:, [cfg.n_past - 1, cfg.n_past + t]])
+                                             ["moving"] for t in range(cfg.n_future)]]))
         add("svg mean psnr", k_psnr.mean(0)), add("svg mean ssim", k_ssim.mean(0))
         if model.stochastic:
             add(f"svg best-of-{n_samples} psnr", best_of(k_psnr)[0])
             add(f"svg best-of-{n_samples} ssim", best_of(k_ssim)[0])
+            add(f"svg best-of-{n_samples} gain", best_of(k_psnr)[0] - k_psnr.mean(0))
+            add("svg kl", kl_per_step(model, video.permute(0, 2, 1, 3, 4), cond, g)[:, cfg.n_past - 1:])
     if gif is not None:
         _write_gif(model, deterministic, videos, gif, seed)
     order = ["copy-last", "deterministic", "svg mean", f"svg best-of-{n_samples}"]
     columns = {f"{name} {metric}": torch.cat(scores[f"{name} {metric}"]).mean(0).tolist()
                for metric in ("psnr", "ssim") for name in order if f"{name} {metric}" in scores}
-    columns["svg spread"] = torch.cat(scores["svg spread"]).mean(0).tolist()
+    for name in ("svg spread", "svg moving std", f"svg best-of-{n_samples} gain", "svg kl"):
+        if name in scores:
+            columns[name] = torch.cat(scores[name]).mean(0).tolist()
     return SVGReport(n_videos=len(videos), n_samples=n_samples if model.stochastic else 1, columns=columns)
+
+
+@torch.no_grad()
+def kl_per_step(model: SVG, video: torch.Tensor, cond: torch.Tensor,
+                generator: torch.Generator | None = None) -> torch.Tensor:
+    """KL(q || p) in nats of each predicted frame of the true ``video``: (B, T - 1), column t-1 for frame t.
+
+    video (B, 3, T, 64, 64) in [0, 1], cond (B, T, 7). The posterior reads
+    frame t, the prior frame t-1, both along the true frames (teacher
+    forcing), as training computes its KL term.
+    """
+    from .losses import gaussian_kl
+    codes, _ = model.encode_frames(video)
+    _, posterior_state, prior_state = model.zero_states(video)
+    out = []
+    for t in range(1, video.shape[2]):
+        _, mu_q, logvar_q, posterior_state = model.posterior(codes[t], posterior_state, generator)
+        _, mu_p, logvar_p, prior_state = model.prior(codes[t - 1], prior_state, generator)
+        out.append(gaussian_kl(mu_q, logvar_q, mu_p, logvar_p))
+    return torch.stack(out, 1)
 
 
 def _write_gif(model, deterministic, videos, path, seed, n_videos: int = 4, n_samples: int = 3):

@@ -31,6 +31,7 @@ from tqdm.auto import tqdm
 from .data import PushVideos, clips_to_tensor, load_split
 from .metrics import psnr
 from .model import SVG, SVGConfig, from_pretrained_state
+from .free_bits import free_bits_kl
 from .objective import training_loss
 from .schedules import kl_beta, teacher_forcing_ratio
 from .visual import comparison_grid, save_gif
@@ -55,6 +56,8 @@ class TrainConfig:
     beta_max: float = 1e-4
     kl_cycles: int = 4
     kl_ratio: float = 0.5
+    free_bits: float = 0.0
+    bf16: bool = False
     tf_start_epoch: int = 8
     tf_decay_step: int = 2
     tf_decay_rate: float = 0.1
@@ -185,7 +188,8 @@ def train(tc: TrainConfig, progress: bool = True, stop_after: int | None = None)
     if checkpoint is not None:
         saved = checkpoint["train_config"]
         differ = {k: (saved.get(k), v) for k, v in asdict(tc).items()
-                  if k not in ("out", "steps", "data", "checkpoint_every", "model") and saved.get(k) != v}
+                  if k not in ("out", "steps", "data", "checkpoint_every", "model")
+                  and saved.get(k, getattr(TrainConfig(), k)) != v}
         if differ:
             raise ValueError(f"train: {ckpt_path} was made with other settings {differ} (saved, now); "
                              f"use another --out or delete the checkpoint to start afresh")
@@ -219,6 +223,7 @@ def train(tc: TrainConfig, progress: bool = True, stop_after: int | None = None)
     model.train()
     bar = tqdm(total=tc.steps, initial=start, desc="train svg" if model.stochastic else "train deterministic",
                unit="step", disable=not progress)
+    kl_fn = free_bits_kl(tc.free_bits)
     t0 = time.time()
     end = tc.steps if stop_after is None else min(tc.steps, start + stop_after)
     for step in range(start, end):
@@ -231,16 +236,19 @@ def train(tc: TrainConfig, progress: bool = True, stop_after: int | None = None)
         window = first[:, None] + np.arange(length)
         video = clips_to_tensor(train_set.frames[idx[:, None], window])
         cond = torch.from_numpy(conditions[idx[:, None], window])
-        result = training_loss(model, video, cond, beta=beta, tf_ratio=tf, generator=g)
+        kl_fn.raw.clear()
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=tc.bf16):   # README: bf16 on CPU
+            result = training_loss(model, video, cond, beta=beta, tf_ratio=tf, generator=g, kl_fn=kl_fn)
+        kl_true = float(sum(kl_fn.raw)) if kl_fn.raw else 0.0
         opt.zero_grad(set_to_none=True)
         result["loss"].backward()
         opt.step()
         done = step + 1
         _append_csv(out / "log.csv", LOG_FIELDS, {
             "step": done, "epoch": epoch, "loss": f"{result['loss'].item():.6f}", "mse": f"{result['mse'].item():.6f}",
-            "kl": f"{result['kl'].item():.4f}", "beta": f"{beta:.3g}", "tf_ratio": f"{tf:.2f}",
+            "kl": f"{kl_true:.4f}", "beta": f"{beta:.3g}", "tf_ratio": f"{tf:.2f}",
             "seconds": f"{time.time() - t0:.1f}"})
-        bar.set_postfix(mse=f"{result['mse'].item():.4f}", kl=f"{result['kl'].item():.1f}", tf=f"{tf:.1f}")
+        bar.set_postfix(mse=f"{result['mse'].item():.4f}", kl=f"{kl_true:.1f}", tf=f"{tf:.1f}")
         bar.update(1)
         if done % tc.val_every == 0 or done == tc.steps:
             per_step = validate(model, val_set, tc.val_videos, seed=tc.seed)
