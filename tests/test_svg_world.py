@@ -123,8 +123,26 @@ def test_hidden_kicks_send_pucks_in_directions_the_context_cannot_show():
     assert np.array_equal(simulate(3, n_frames=4, seed=1).frames, simulate(3, n_frames=4, seed=1, kick_at=None).frames)
 
 
+def test_kicked_pucks_glide_far_enough_to_see(monkeypatch):
+    """The uncertainty must show in pixels: a kicked puck travels tens of pixels in 10 frames, not a few."""
+    import course_kit.svg.world as world
+    made, original = [], world._World.__init__
+
+    def remember(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        made.append((self, self.obj[:, 0].copy()))
+    monkeypatch.setattr(world._World, "__init__", remember)
+    travelled = {}
+    for glide in (0.0, 0.9):
+        world.simulate(32, n_frames=12, seed=3, kick_at=0, kick_glide=glide, max_objects=1)
+        w, start = made[-1]
+        travelled[glide] = np.median(np.linalg.norm(w.obj[:, 0] - start, axis=-1))
+    assert travelled[0.9] > 15 > travelled[0.0]
+
+
 @pytest.mark.parametrize("kwargs, message", [(dict(kick_at=6), "`kick_at` must be None or a frame index"),
-                                             (dict(max_objects=0), "`max_objects` must be an integer in")])
+                                             (dict(max_objects=0), "`max_objects` must be an integer in"),
+                                             (dict(kick_glide=1.0), "`kick_glide` must be in [0, 1)")])
 def test_bad_kicks_are_named(kwargs, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         simulate(2, n_frames=6, **kwargs)

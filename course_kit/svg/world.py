@@ -5,8 +5,10 @@ simple contact physics. Each puck has its own hidden friction (how far it
 keeps sliding after a push), which two context frames cannot reveal: that is
 the uncertainty a stochastic video model has to learn. With ``kick_at`` set,
 every puck also gets an unobserved push at that frame (a fixed speed in a
-random direction, as if a hidden second agent flicked it), so the futures of
-one context diverge in direction as well as in distance. Every video is
+random direction, as if a hidden second agent flicked it, after which the
+puck glides far: it keeps ``kick_glide`` of its speed per frame), so the
+futures of one context diverge in direction as well as in distance, by
+tens of pixels. Every video is
 simulated and rendered for a whole batch at once with numpy, so thousands of
 videos take minutes.
 
@@ -46,13 +48,15 @@ class PushBatch:
 
 
 def simulate(n_videos: int, n_frames: int = 30, size: int = 64, seed: int = 0, kick_at: int | None = None,
-             kick_speed: float = 4.0, max_objects: int = _MAX_OBJECTS) -> PushBatch:
+             kick_speed: float = 4.0, kick_glide: float = 0.9, max_objects: int = _MAX_OBJECTS) -> PushBatch:
     """Simulate and render ``n_videos`` pushing videos; the same seed gives the same bytes.
 
     ``kick_at``: the frame after which every puck gets a hidden push of
     ``kick_speed`` pixels per frame (at 64 px) in a uniformly random
-    direction; None (the default, the svg-push data) for no pushes but the
-    gripper's. ``max_objects`` (1 to 3) caps the pucks per video.
+    direction, after which a kicked puck keeps at least ``kick_glide`` of its
+    speed per frame (without it the hidden friction would stop it within a
+    few pixels); None (the default) for no pushes but the gripper's.
+    ``max_objects`` (1 to 3) caps the pucks per video.
     """
     for name, value, low in (("n_videos", n_videos, 1), ("n_frames", n_frames, 2), ("size", size, 16)):
         if not isinstance(value, (int, np.integer)) or value < low:
@@ -60,6 +64,8 @@ def simulate(n_videos: int, n_frames: int = 30, size: int = 64, seed: int = 0, k
     if kick_at is not None and (not isinstance(kick_at, (int, np.integer)) or not 0 <= kick_at < n_frames):
         raise ValueError(f"simulate: `kick_at` must be None or a frame index in [0, n_frames={n_frames}), "
                          f"got {kick_at!r}")
+    if not 0 <= kick_glide < 1:
+        raise ValueError(f"simulate: `kick_glide` must be in [0, 1) (speed kept per frame), got {kick_glide!r}")
     if not isinstance(max_objects, (int, np.integer)) or not 1 <= max_objects <= _MAX_OBJECTS:
         raise ValueError(f"simulate: `max_objects` must be an integer in [1, {_MAX_OBJECTS}], got {max_objects!r}")
     rng = np.random.default_rng(seed)
@@ -79,6 +85,7 @@ def simulate(n_videos: int, n_frames: int = 30, size: int = 64, seed: int = 0, k
         actions[:, t] = world.plan(rng)
         if t == kick_at:
             world.vel = np.where(world.active[..., None], kicks, world.vel)
+            world.slide = np.where(world.active, np.maximum(world.slide, kick_glide), world.slide)
         world.step(actions[:, t])
     return PushBatch(frames, actions, positions)
 
