@@ -39,6 +39,7 @@ GROUPS: dict[str, dict[str, str]] = {
         "sandbox": "course_kit.bench.sandbox:main",
         "sampling": "course_kit.bench.sampling:main",
         "training": "course_kit.bench.training:main",
+        "precision": "course_kit.bench.precision:main",
     },
     "train": {
         "mocogan": "course_kit.mocogan.commands:train_main",
