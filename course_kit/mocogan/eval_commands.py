@@ -12,7 +12,8 @@ def evaluate_main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(
         prog="course-kit evaluate mocogan",
         description="Score a MoCoGAN (ACD, Motion Control Score, Inception-like score, Frechet "
-                    "distance in the kit classifier's features) beside real held-out videos.")
+                    "distance in the kit classifier's features; diversity, content consistency, "
+                    "motion diversity, precision and recall) beside real held-out videos.")
     p.add_argument("--model", required=True,
                    help="a shipped model name (e.g. weizmann-actions) or a training checkpoint "
                         "(runs/<x>/checkpoint.pt or the run folder)")
@@ -23,6 +24,11 @@ def evaluate_main(argv: list[str]) -> int:
     p.add_argument("--classifier", default=None, help="shipped classifier name (default: the profile's)")
     p.add_argument("--videos", type=int, default=256, help="videos per side (default: 256, as the paper)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--knn", type=int, default=3,
+                   help="nearest neighbours for precision and recall (default: 3, as Kynkaanniemi et al.)")
+    p.add_argument("--motions-per-content", type=int, default=4,
+                   help="motion codes per content code for content consistency and motion diversity "
+                        "(default: 4)")
     p.add_argument("--device", default=None, help="cpu or cuda (default: cuda when present)")
     p.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
     p.add_argument("--json", default=None, help="also write the numbers to this JSON file")
@@ -32,7 +38,8 @@ def evaluate_main(argv: list[str]) -> int:
         torch.set_num_threads(a.threads)
     from .evaluate import evaluate_mocogan, format_table
     result = evaluate_mocogan(a.model, a.data, classifier=a.classifier, profile=a.profile,
-                              n_videos=a.videos, seed=a.seed, device=a.device)
+                              n_videos=a.videos, seed=a.seed, device=a.device, k=a.knn,
+                              motions_per_content=a.motions_per_content)
     print(format_table(result, model_label=Path(str(a.model)).stem if Path(str(a.model)).suffix else str(a.model)))
     if a.json:
         Path(a.json).write_text(json.dumps(result, indent=1) + "\n")
