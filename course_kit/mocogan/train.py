@@ -2,7 +2,11 @@
 
 Each step updates D_I and D_V on a real and a generated batch, then G_I and
 R_M against both discriminators (BCE with one-sided label smoothing: real
-targets 0.9). Conditional models add an auxiliary action classifier to D_V:
+targets 0.9; or the hinge loss). Options from what small GANs on little data
+need: an R1 penalty on real inputs (lazy, every ``r1_every`` steps), an
+exponential moving average of G_I and R_M's weights (what sampling and
+export use), a discriminator learning rate of its own, bfloat16 autocast on
+CPU (``course-kit bench precision``). Conditional models add an auxiliary action classifier to D_V:
 it learns the real videos' actions, and the generator is rewarded when D_V
 recognises the action it was asked for. Adam 2e-4, betas (0.5, 0.999).
 
@@ -16,6 +20,7 @@ on CPU, nccl on CUDA).
 
 from __future__ import annotations
 
+import copy
 import csv
 import gc
 import json
@@ -37,6 +42,7 @@ from .model import MoCoGAN, MoCoGANConfig, from_uint8_frames, to_uint8_frames
 from .networks import ImageDiscriminator, VideoDiscriminator, init_dcgan_weights
 
 CHECKPOINT = "checkpoint.pt"
+LOSSES = ("bce", "hinge")
 LOSS_COLUMNS = ["step", "loss_d_image", "loss_d_video", "loss_g_image", "loss_g_video",
                 "loss_d_action", "loss_g_action", "seconds"]
 
@@ -67,6 +73,12 @@ class TrainConfig:
     seed: int = 0
     device: str | None = None
     amp: bool = True              # bfloat16 autocast on CUDA; ignored on CPU
+    amp_cpu: bool = False         # bfloat16 autocast on CPU too (AVX-512 BF16 / AMX CPUs gain from it)
+    loss: str = "bce"             # "bce" (the paper's) or "hinge"
+    r1: float = 0.0               # R1 penalty weight gamma on real frames and clips (0: off)
+    r1_every: int = 4             # lazy R1: the penalty every this many steps, scaled up to match
+    ema: float = 0.0              # decay of the generator's weight average (0: off; e.g. 0.999)
+    lr_d: float | None = None     # the discriminators' learning rate (default: lr)
     threads: int | None = None
     model: dict = field(default_factory=dict)  # MoCoGANConfig overrides
 
@@ -155,9 +167,15 @@ class Trainer:
             self.dv_ddp = DDP(self.d_video, device_ids=ids)
         else:
             self.g_ddp, self.di_ddp, self.dv_ddp = self.model, self.d_image, self.d_video
+        if cfg.loss not in LOSSES:
+            raise ValueError(f"TrainConfig: `loss` must be one of {LOSSES}, got {cfg.loss!r}")
+        if not 0 <= cfg.ema < 1:
+            raise ValueError(f"TrainConfig: `ema` must be in [0, 1) (0: off), got {cfg.ema!r}")
         adam = dict(lr=cfg.lr, betas=tuple(cfg.betas), weight_decay=cfg.weight_decay)
         self.opt_g = torch.optim.Adam(self.model.parameters(), **adam)
-        self.opt_d = torch.optim.Adam([*self.d_image.parameters(), *self.d_video.parameters()], **adam)
+        self.opt_d = torch.optim.Adam([*self.d_image.parameters(), *self.d_video.parameters()],
+                                      **{**adam, "lr": cfg.lr_d or cfg.lr})
+        self.ema_model = copy.deepcopy(self.model).eval().requires_grad_(False) if cfg.ema else None
         self.step = 0
         self.sample_seeds = list(range(8))
 
@@ -201,26 +219,31 @@ class Trainer:
         real = from_uint8_frames(torch.from_numpy(np.ascontiguousarray(clips))).to(self.device)
         labels = torch.from_numpy(labels).to(self.device)
         real_img = self._frames(real, cfg.image_batch)
-        bce = F.binary_cross_entropy_with_logits
-        amp = torch.autocast("cuda", dtype=torch.bfloat16,
-                             enabled=cfg.amp and self.device.type == "cuda")
+        amp = torch.autocast(self.device.type, dtype=torch.bfloat16,
+                             enabled=cfg.amp_cpu if self.device.type == "cpu" else cfg.amp)
+        lazy_r1 = cfg.r1 > 0 and self.step % cfg.r1_every == 0
+        if lazy_r1:
+            real_img.requires_grad_(True), real.requires_grad_(True)
 
         with amp:
             fake, actions = self._fake(cfg.video_batch)
             fake_img = self._frames(fake, cfg.image_batch)
             # discriminators
             di_real, di_fake = self.di_ddp(real_img), self.di_ddp(fake_img.detach())
-            loss_di = bce(di_real, torch.full_like(di_real, cfg.real_label)) \
-                + bce(di_fake, torch.zeros_like(di_fake))
+            loss_di = self._d_loss(di_real, di_fake)
             dv_real, dv_fake = self.dv_ddp(real), self.dv_ddp(fake.detach())
             loss_d_action = torch.zeros((), device=self.device)
             if m.n_actions:
                 (dv_real, cls_real), (dv_fake, _) = dv_real, dv_fake
                 loss_d_action = F.cross_entropy(cls_real.float(), labels)
-            loss_dv = bce(dv_real, torch.full_like(dv_real, cfg.real_label)) \
-                + bce(dv_fake, torch.zeros_like(dv_fake))
+            loss_dv = self._d_loss(dv_real, dv_fake)
+        loss_d = loss_di + loss_dv + cfg.action_weight * loss_d_action
+        if lazy_r1:   # gamma/2 * E ||grad_x D(x)||^2 on real inputs, times r1_every as the lazy recipe does
+            grads = torch.autograd.grad([di_real.float().sum(), dv_real.float().sum()], [real_img, real],
+                                        create_graph=True)
+            loss_d = loss_d + cfg.r1 / 2 * cfg.r1_every * sum(g.pow(2).flatten(1).sum(1).mean() for g in grads)
         self.opt_d.zero_grad(set_to_none=True)
-        (loss_di + loss_dv + cfg.action_weight * loss_d_action).float().backward()
+        loss_d.float().backward()
         self.opt_d.step()
 
         with amp:
@@ -229,20 +252,51 @@ class Trainer:
             if m.n_actions:
                 gv, cls_fake = gv
                 loss_g_action = F.cross_entropy(cls_fake.float(), actions)
-            loss_gi = bce(gi, torch.ones_like(gi))
-            loss_gv = bce(gv, torch.ones_like(gv))
+            loss_gi, loss_gv = self._g_loss(gi), self._g_loss(gv)
         self.opt_g.zero_grad(set_to_none=True)
         (loss_gi + loss_gv + cfg.action_weight * loss_g_action).float().backward()
         self.opt_g.step()
+        if self.ema_model is not None:
+            self._update_ema()
         self.step += 1
         return dict(loss_d_image=loss_di.item(), loss_d_video=loss_dv.item(),
                     loss_g_image=loss_gi.item(), loss_g_video=loss_gv.item(),
                     loss_d_action=loss_d_action.item(), loss_g_action=loss_g_action.item())
 
+    def _d_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        """The discriminator's loss on its real and fake logits."""
+        real, fake = real.float(), fake.float()
+        if self.cfg.loss == "hinge":
+            return F.relu(1 - real).mean() + F.relu(1 + fake).mean()
+        bce = F.binary_cross_entropy_with_logits
+        return bce(real, torch.full_like(real, self.cfg.real_label)) + bce(fake, torch.zeros_like(fake))
+
+    def _g_loss(self, fake: torch.Tensor) -> torch.Tensor:
+        """The generator's loss on the discriminator's logits for its fakes."""
+        fake = fake.float()
+        if self.cfg.loss == "hinge":
+            return -fake.mean()
+        return F.binary_cross_entropy_with_logits(fake, torch.ones_like(fake))
+
+    @torch.no_grad()
+    def _update_ema(self) -> None:
+        """ema <- decay * ema + (1 - decay) * weights; buffers (batch-norm statistics) are copied."""
+        for averaged, current in zip(self.ema_model.parameters(), self.model.parameters()):
+            averaged.lerp_(current, 1 - self.cfg.ema)
+        for averaged, current in zip(self.ema_model.buffers(), self.model.buffers()):
+            averaged.copy_(current)
+
+    @property
+    def sampler(self) -> MoCoGAN:
+        """The generator that samples and exports: the weight average when there is one."""
+        return self.ema_model if self.ema_model is not None else self.model
+
     # --- checkpoints ------------------------------------------------------------
 
     def state(self) -> dict:
-        return dict(step=self.step, model=self.model.state_dict(), d_image=self.d_image.state_dict(),
+        """``model``: the weights to sample from (the average with ``ema``); ``model_trained``: the raw ones."""
+        extra = {} if self.ema_model is None else {"model_trained": self.model.state_dict()}
+        return dict(step=self.step, model=self.sampler.state_dict(), **extra, d_image=self.d_image.state_dict(),
                     d_video=self.d_video.state_dict(), opt_g=self.opt_g.state_dict(),
                     opt_d=self.opt_d.state_dict(), torch_rng=torch.get_rng_state(),
                     numpy_rng=self.rng.bit_generator.state,
@@ -266,7 +320,9 @@ class Trainer:
             return False
         # Our own file, written by save_checkpoint; weights_only keeps it pickle-free.
         s = torch.load(path, map_location=self.device, weights_only=True)
-        self.model.load_state_dict(s["model"])
+        self.model.load_state_dict(s.get("model_trained", s["model"]))
+        if self.ema_model is not None:
+            self.ema_model.load_state_dict(s["model"])
         self.d_image.load_state_dict(s["d_image"])
         self.d_video.load_state_dict(s["d_video"])
         self.opt_g.load_state_dict(s["opt_g"])
@@ -284,11 +340,11 @@ class Trainer:
         if m.n_actions:  # one row per action
             k = max(1, len(seeds) // m.n_actions)
             actions = [a for a in range(m.n_actions) for _ in range(k)]
-            videos = self.model.generate(list(range(len(actions))), list(range(100, 100 + len(actions))),
+            videos = self.sampler.generate(list(range(len(actions))), list(range(100, 100 + len(actions))),
                                          action=actions, n_frames=m.n_frames)
             grid = tile_videos(videos, columns=k)
         else:
-            videos = self.model.generate(seeds, [s + 100 for s in seeds], n_frames=m.n_frames)
+            videos = self.sampler.generate(seeds, [s + 100 for s in seeds], n_frames=m.n_frames)
             grid = tile_videos(videos, columns=4)
         return write_video(self.out / "samples" / f"step{self.step:07d}.gif", grid, fps=8)
 
