@@ -140,15 +140,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Built-in kinds reported like the kit's own errors: the kit checks arguments with ValueError
+# (naming the argument, what was expected and what arrived), and a FileNotFoundError names a
+# path the user gave. Anything else, RuntimeError included (what torch raises), is a bug: it
+# keeps its traceback.
+ARGUMENT_ERRORS = (ValueError, FileNotFoundError)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; a user error (bad argument, missing file) prints one line, not a traceback."""
+    """Entry point; the kit's own errors and bad arguments print one line, anything else its traceback."""
     from .course.setup_error import GradingSetupError
+    from .errors import CourseKitError
     try:
         return _main(argv)
     except GradingSetupError as e:   # an instructor's set-up fault: the run stopped, nothing written
         print(f"course-kit: stopped: {e}", file=sys.stderr)
         return 3
-    except (ValueError, FileNotFoundError, RuntimeError) as e:
+    except (CourseKitError, *ARGUMENT_ERRORS) as e:
         print(f"course-kit: error: {e}", file=sys.stderr)
         return 2
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import torch
 
+from .errors import CourseKitError
+
 PRETRAINED_DIR = Path(__file__).parent / "pretrained"
 MANIFEST = "manifest.json"
 
@@ -27,7 +29,7 @@ LOADERS = {
 }
 
 
-class PretrainedError(RuntimeError):
+class PretrainedError(CourseKitError, RuntimeError):
     """A pretrained model is unknown, missing or fails its checksum."""
 
 

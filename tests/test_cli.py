@@ -60,3 +60,67 @@ def test_training_benchmark_reports_steps_per_second():
                            video_batch=2, image_batch=2, n_frames=8)
     assert figures["device"] == "cpu" and figures["steps per second"] > 0
     assert "steps/s" in training.report(figures, ngf=4)
+
+
+def test_a_kit_error_is_one_line_without_a_traceback(monkeypatch, capsys):
+    from course_kit.mocogan import commands
+    from course_kit.pretrained import PretrainedError
+
+    def refuse(argv):
+        raise PretrainedError("load_pretrained: no model 'nope'; shipped: shapes, weizmann-actions")
+    monkeypatch.setattr(commands, "sample_main", refuse)
+    assert main(["sample", "--model", "nope"]) == 2
+    assert capsys.readouterr().err == ("course-kit: error: load_pretrained: no model 'nope'; "
+                                       "shipped: shapes, weizmann-actions\n")
+
+
+def test_a_grading_setup_error_stops_with_exit_code_3(monkeypatch, capsys):
+    from course_kit.course import commands, setup_error
+
+    def stop(argv):
+        raise setup_error.GradingSetupError("broken")
+    monkeypatch.setattr(setup_error, "raised", [])     # the error records itself; keep the real record clean
+    monkeypatch.setattr(commands, "autograde_main", stop)
+    assert main(["autograde", "x"]) == 3
+    assert capsys.readouterr().err == "course-kit: stopped: broken\n"
+
+
+def test_an_unexpected_runtime_error_shows_its_traceback():
+    """A RuntimeError (what torch raises for a real bug) is not a user error: its traceback stays."""
+    code = ("import sys\n"
+            "from course_kit.mocogan import commands\n"
+            "def crash(argv):\n"
+            "    raise RuntimeError('mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)')\n"
+            "commands.sample_main = crash\n"
+            "from course_kit.cli import main\n"
+            "sys.exit(main(['sample']))\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "Traceback (most recent call last)" in run.stderr and "in crash" in run.stderr
+    assert "RuntimeError: mat1 and mat2 shapes cannot be multiplied" in run.stderr
+    assert "course-kit: error" not in run.stderr
+
+
+def test_every_error_the_kit_defines_is_a_course_kit_error():
+    """An AST scan: each exception class in course_kit derives from CourseKitError (or one that does),
+    except GradingSetupError, a BaseException on purpose (a student's `except Exception` must miss it)."""
+    import ast
+    from pathlib import Path
+
+    import course_kit
+    builtin = {"Exception", "BaseException", "RuntimeError", "ValueError", "FileNotFoundError", "OSError",
+               "TypeError", "KeyError"}
+    classes = {}
+    for path in Path(course_kit.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef):
+                classes[node.name] = ({ast.unparse(b).split(".")[-1] for b in node.bases}, path.name)
+    kit = {"CourseKitError"}
+    changed = True
+    while changed:
+        grown = {name for name, (bases, _) in classes.items() if bases & kit}
+        changed, kit = not grown <= kit, kit | grown
+    errors = {name: where for name, (bases, where) in classes.items() if bases & builtin}
+    assert {"PretrainedError", "ReleaseError", "SubmissionRejected", "DeviceUnavailable"} <= kit
+    assert {name: where for name, where in errors.items() if name not in kit} == {
+        "GradingSetupError": "setup_error.py"}

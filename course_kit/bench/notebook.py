@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from . import BenchFailed
 from ..course.nbgrader_run import nbgrader_env
 from ..course.settings import find_course_root
 
@@ -48,8 +49,8 @@ def run(assignment: str = "mocogan", root: Path | None = None, timeout: int = 60
                         figures["cells"].append((path.name, index, time.perf_counter() - t0))
                         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
                         if errors:
-                            raise RuntimeError(f"bench notebook: cell {index} of {path.name} failed: "
-                                               f"{errors[0].get('ename')}: {errors[0].get('evalue')}")
+                            raise BenchFailed(f"bench notebook: cell {index} of {path.name} failed: "
+                                              f"{errors[0].get('ename')}: {errors[0].get('evalue')}")
                 total += time.perf_counter() - start
                 figures[f"kernel start {path.name}"] = startup
             figures["total seconds"] = total

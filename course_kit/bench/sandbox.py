@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import BenchFailed
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -94,8 +96,8 @@ def run(assignment: str = "demo", submissions: int = 5) -> dict:
                 result = api.autograde(name, f"s{k:02d}", force=True, create=True)
                 seconds[arm].append(time.perf_counter() - t0)
                 if not result.get("success"):
-                    raise RuntimeError(f"bench sandbox: {arm} grading of s{k:02d} failed:\n"
-                                       f"{result.get('error', '')[-2000:]}{result.get('log', '')[-2000:]}")
+                    raise BenchFailed(f"bench sandbox: {arm} grading of s{k:02d} failed:\n"
+                                      f"{result.get('error', '')[-2000:]}{result.get('log', '')[-2000:]}")
         grades = {}
         for arm, (course, _) in arms.items():
             with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:

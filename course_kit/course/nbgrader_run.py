@@ -12,8 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..errors import CourseKitError
 
-class NbgraderError(RuntimeError):
+
+class NbgraderError(CourseKitError, RuntimeError):
     """An nbgrader command failed; the message ends with its log."""
 
 

@@ -29,13 +29,14 @@ from pathlib import Path
 
 import nbformat
 
+from ..errors import CourseKitError
 from .links import colab_notebooks
 from .release import BADGE, MIN_LEAK_LINE, notebook_lines, render_course_cells, release_settings, secret_lines
 from .settings import CourseSettings
 
 # The student side: what a released or lecture notebook imports, and what that imports.
 STUDENT_MODULES = (
-    "course_kit", "course_kit.checks", "course_kit.device", "course_kit.media",
+    "course_kit", "course_kit.checks", "course_kit.device", "course_kit.errors", "course_kit.media",
     "course_kit.forget_bias", "course_kit.payoff", "course_kit.pretrained", "course_kit.student", "course_kit.vectors",
     "course_kit.data", "course_kit.data.dataset", "course_kit.data.readers", "course_kit.data.shapes",
     "course_kit.mocogan", "course_kit.mocogan.classifier", "course_kit.mocogan.evaluate",
@@ -65,7 +66,7 @@ REFERENCE_CODE = {
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the installed course_kit/ publish copies from
 
 
-class PublishError(RuntimeError):
+class PublishError(CourseKitError, RuntimeError):
     """The student repository would be wrong or leak instructor material; nothing was written."""
 
 

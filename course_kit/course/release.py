@@ -24,6 +24,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.preprocessors import ClearOutput
 
+from ..errors import CourseKitError
 from ..instructor.vectors import dumps, make_vectors
 from .nbgrader_run import run_nbgrader
 from .settings import CONFIG_FILE, CourseSettings, load_settings
@@ -69,7 +70,7 @@ def release_preprocessors() -> list:
     return [ClearRunOutput if p is ClearOutput else p for p in default]
 
 
-class ReleaseError(RuntimeError):
+class ReleaseError(CourseKitError, RuntimeError):
     """The release would be wrong or unsafe; nothing was written to release/."""
 
 

@@ -16,11 +16,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from ..errors import CourseKitError
+
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp"}
 VIDEO_SUFFIXES = {".mp4", ".avi", ".gif", ".webm", ".mov", ".mkv"}
 
 
-class VideoReadError(ValueError):
+class VideoReadError(CourseKitError, ValueError):
     """A video file or folder could not be read; the message names it."""
 
 

@@ -3,63 +3,70 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 from pathlib import Path
 
+from ..options import Options
 from .model import MOTION_NORMS, NOISE_MODES, MoCoGANConfig
 from .train import TrainConfig
+
+# How `course-kit train mocogan` spells the configs' fields; names, types and defaults come
+# from the dataclasses (course_kit.options). TrainConfig.model holds the MoCoGANConfig fields below.
+TRAIN_OPTIONS = Options(TrainConfig, {
+    "data": dict(help="class-folder root of real videos, or 'shapes' for the procedural shape-motion set"),
+    "out": dict(help="run folder"),
+    "stride": dict(help="real-frame stride"),
+    "instance_noise": dict(help="sigma of the Gaussian instance noise before D_I's and D_V's layers (training only)"),
+    "conditional": dict(flag="--unconditional", help="ignore the class folders (no action code z_A)"),
+    "action_names": dict(help="comma-separated action names in class-folder order (default: folder names)"),
+    "procedural_videos": dict(help="how many procedural videos to make when --data shapes"),
+    "max_videos_per_class": dict(help="use only the first N videos of each class folder (large data sets)"),
+    "sample_every": dict(help="0: never"),
+    "log_every": dict(help="steps between CSV rows"),
+    "device": dict(help="cpu or cuda (default: cuda when present)"),
+    "amp": dict(help="bfloat16 autocast on CUDA"),
+    "threads": dict(help="CPU threads for torch"),
+}, skip=("betas", "weight_decay", "real_label", "action_weight", "model"))
+MODEL_OPTIONS = Options(MoCoGANConfig, {
+    "n_frames": dict(flag="--frames", help="clip length T >= 8"),
+    "image_size": dict(choices=(64, 96)),
+    "noise": dict(choices=NOISE_MODES,
+                  help="motion noise: same at every step (the MP) or fresh each step (the paper)"),
+    "motion_norm": dict(choices=MOTION_NORMS,
+                        help="R_M's batch norm: per-step batch statistics in training (the MP) or "
+                             "held fixed so training and sampling compute the same codes"),
+    "ngf": dict(help="G_I's base width"),
+    "ndf": dict(help="D_I's base width"),
+    "ndf_video": dict(help="D_V's base width (default: --ndf)"),
+}, only=("n_frames", "image_size", "noise", "motion_norm", "ngf", "ndf", "ndf_video"), prefix="model.")
+# A model card's reproduce line always spells these, even at their defaults, so it states the
+# recipe; it never spells where and how the run was kept.
+RECIPE = ("data", "steps", "stride", "video_batch", "image_batch", "lr", "seed",
+          "n_frames", "image_size", "noise", "ngf", "ndf", "ndf_video")
+PLACE = ("out", "checkpoint_every", "sample_every", "log_every", "device", "threads")
+
+
+def train_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="course-kit train mocogan",
+                                description="Train (or resume) a MoCoGAN. Re-running the same "
+                                            "command after a crash resumes from the last checkpoint.")
+    TRAIN_OPTIONS.add_to(p)
+    MODEL_OPTIONS.add_to(p)
+    return p
 
 
 def parse_train_config(argv: list[str]) -> TrainConfig:
     """`course-kit train mocogan` arguments -> TrainConfig (model cards print the inverse)."""
-    d = TrainConfig()
-    p = argparse.ArgumentParser(prog="course-kit train mocogan",
-                                description="Train (or resume) a MoCoGAN. Re-running the same "
-                                            "command after a crash resumes from the last checkpoint.")
-    p.add_argument("--data", default=d.data, help="class-folder root of real videos, or 'shapes' "
-                   "for the procedural shape-motion set (default: shapes)")
-    p.add_argument("--out", default=d.out, help=f"run folder (default: {d.out})")
-    p.add_argument("--steps", type=int, default=d.steps)
-    p.add_argument("--video-batch", type=int, default=d.video_batch)
-    p.add_argument("--image-batch", type=int, default=d.image_batch)
-    p.add_argument("--stride", type=int, default=d.stride, help="real-frame stride")
-    p.add_argument("--frames", type=int, default=16, help="clip length T >= 8")
-    p.add_argument("--image-size", type=int, default=64, choices=(64, 96))
-    p.add_argument("--noise", default=MoCoGANConfig.noise, choices=NOISE_MODES,
-                   help="motion noise: same at every step (the MP) or fresh each step (the paper)")
-    p.add_argument("--procedural-videos", type=int, default=d.procedural_videos,
-                   help="how many procedural videos to make when --data shapes")
-    p.add_argument("--max-videos-per-class", type=int, default=None,
-                   help="use only the first N videos of each class folder (large data sets)")
-    p.add_argument("--action-names", default=None,
-                   help="comma-separated action names in class-folder order (default: folder names)")
-    p.add_argument("--unconditional", action="store_true",
-                   help="ignore the class folders (no action code z_A)")
-    p.add_argument("--motion-norm", default=MoCoGANConfig.motion_norm, choices=MOTION_NORMS,
-                   help="R_M's batch norm: per-step batch statistics in training (the MP) or "
-                        "held fixed so training and sampling compute the same codes")
-    p.add_argument("--ngf", type=int, default=64)
-    p.add_argument("--ndf", type=int, default=64)
-    p.add_argument("--ndf-video", type=int, default=None)
-    p.add_argument("--instance-noise", type=float, default=d.instance_noise)
-    p.add_argument("--lr", type=float, default=d.lr)
-    p.add_argument("--checkpoint-every", type=int, default=d.checkpoint_every)
-    p.add_argument("--sample-every", type=int, default=d.sample_every, help="0: never")
-    p.add_argument("--log-every", type=int, default=d.log_every, help="steps between CSV rows")
-    p.add_argument("--seed", type=int, default=d.seed)
-    p.add_argument("--device", default=None, help="cpu or cuda (default: cuda when present)")
-    p.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
-    p.add_argument("--no-amp", action="store_true", help="no bfloat16 autocast on CUDA")
-    a = p.parse_args(argv)
-    cfg = TrainConfig(
-        data=a.data, out=a.out, steps=a.steps, video_batch=a.video_batch, image_batch=a.image_batch,
-        stride=a.stride, lr=a.lr, procedural_videos=a.procedural_videos,
-        max_videos_per_class=a.max_videos_per_class,
-        action_names=a.action_names.split(",") if a.action_names else None, instance_noise=a.instance_noise, conditional=not a.unconditional,
-        checkpoint_every=a.checkpoint_every, sample_every=a.sample_every, log_every=a.log_every, seed=a.seed,
-        device=a.device, amp=not a.no_amp, threads=a.threads,
-        model=dict(image_size=a.image_size, n_frames=a.frames, noise=a.noise, ngf=a.ngf, ndf=a.ndf,
-                   ndf_video=a.ndf_video, motion_norm=a.motion_norm))
-    return cfg
+    a = train_parser().parse_args(argv)
+    return TrainConfig(**TRAIN_OPTIONS.values(a), model=MODEL_OPTIONS.values(a))
+
+
+def train_argv(cfg: TrainConfig | dict) -> list[str]:
+    """The `course-kit train mocogan` arguments that repeat the run ``cfg`` (its recipe, not its place)."""
+    cfg = asdict(cfg) if isinstance(cfg, TrainConfig) else cfg
+    always = RECIPE + (("procedural_videos",) if cfg.get("data") == "shapes" else ())
+    return (TRAIN_OPTIONS.argv(cfg, always=always, never=PLACE)
+            + MODEL_OPTIONS.argv(cfg.get("model", {}), always=always))
 
 
 def train_main(argv: list[str]) -> int:

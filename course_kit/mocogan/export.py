@@ -9,6 +9,7 @@ held-out reference, including where they fall short of the targets.
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import torch
@@ -27,24 +28,16 @@ DATA_CREDITS = {
 
 
 def train_command(cfg: dict, mcfg: dict, step: int) -> str:
-    """The `course-kit train mocogan` line that repeats a run, every recipe flag included."""
-    parts = [f"course-kit train mocogan --data {cfg['data']} --steps {step}",
-             f"--image-size {mcfg['image_size']} --noise {mcfg['noise']}"
-             + (f" --motion-norm {mcfg['motion_norm']}" if mcfg.get("motion_norm", "batch") != "batch" else ""),
-             f"--ngf {mcfg['ngf']} --ndf {mcfg['ndf']} --ndf-video {mcfg.get('ndf_video') or mcfg['ndf']}",
-             f"--frames {mcfg['n_frames']} --stride {cfg['stride']} --video-batch {cfg['video_batch']}",
-             f"--image-batch {cfg['image_batch']} --lr {cfg['lr']} --seed {cfg['seed']}"]
-    if cfg.get("instance_noise"):
-        parts.append(f"--instance-noise {cfg['instance_noise']}")
-    if cfg.get("max_videos_per_class"):
-        parts.append(f"--max-videos-per-class {cfg['max_videos_per_class']}")
-    if not cfg.get("conditional", True):
-        parts.append("--unconditional")
-    elif cfg.get("action_names"):
-        parts.append(f"--action-names {','.join(cfg['action_names'])}")
-    if cfg["data"] == "shapes":
-        parts.append(f"--procedural-videos {cfg['procedural_videos']}")
-    return " ".join(parts)
+    """The `course-kit train mocogan` line that repeats a run, every recipe flag included.
+
+    ``cfg`` is the run's TrainConfig (as saved), ``mcfg`` the MoCoGANConfig it built, ``step``
+    how far it went; the flags come from the config dataclasses (course_kit.mocogan.commands).
+    """
+    from .commands import MODEL_OPTIONS, train_argv
+    model = {name: mcfg.get(name) for name in MODEL_OPTIONS.names}
+    model["ndf_video"] = mcfg.get("ndf_video") or mcfg["ndf"]   # D_V's width, resolved
+    argv = train_argv({**cfg, "steps": step, "model": model})
+    return shlex.join(["course-kit", "train", "mocogan", *argv])
 
 
 def model_card(name: str, run: dict, step: int, data_credit: str, metrics_table: str | None,

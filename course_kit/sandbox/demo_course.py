@@ -20,6 +20,8 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from ..course.nbgrader_run import NbgraderError
+
 ASSIGNMENT = "ps1"
 SOLUTION_MARKER = "SOLUTION-MARKER-7f3a"
 HIDDEN_MARKER = "HIDDEN-MARKER-91c2"
@@ -86,8 +88,8 @@ def nbgrader(course: Path, *args: str, env: dict | None = None, timeout: float =
     run = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
                          capture_output=True, text=True, timeout=timeout)
     if check and run.returncode != 0:
-        raise RuntimeError(f"nbgrader {' '.join(args)} exited {run.returncode}:\n"
-                           f"{run.stdout[-4000:]}\n{run.stderr[-4000:]}")
+        raise NbgraderError(f"nbgrader {' '.join(args)} exited {run.returncode}:\n"
+                            f"{run.stdout[-4000:]}\n{run.stderr[-4000:]}")
     return run
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
+from ..errors import CourseKitError
 from .command import Limits, Plan, _under, bwrap_argv
 from .settings import Sandbox
 from .support import require
@@ -43,7 +44,7 @@ print(json.dumps({"prefixes": [sys.prefix, sys.base_prefix, sys.exec_prefix, sys
 _probed: dict[tuple, dict] = {}
 
 
-class InterpreterProbeFailed(RuntimeError):
+class InterpreterProbeFailed(CourseKitError, RuntimeError):
     """The kernel's interpreter could not even be run: an instructor's set-up fault."""
 
 
@@ -166,7 +167,7 @@ def sweep_stale_boxes(parent: Path) -> list[Path]:
     return removed
 
 
-class SubmissionRejected(RuntimeError):
+class SubmissionRejected(CourseKitError, RuntimeError):
     """A submission that cannot be graded safely (it is not run at all)."""
 
 

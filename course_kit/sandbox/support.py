@@ -8,6 +8,8 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
+from ..errors import CourseKitError
+
 INSTALL_HINT = (
     "Install bubblewrap: `sudo apt-get install bubblewrap` (Debian/Ubuntu), "
     "`sudo dnf install bubblewrap` (Fedora) or `conda install -c conda-forge bubblewrap`. "
@@ -17,7 +19,7 @@ INSTALL_HINT = (
 )
 
 
-class SandboxUnavailable(RuntimeError):
+class SandboxUnavailable(CourseKitError, RuntimeError):
     """Grading refused: the sandbox cannot run here and unsandboxed grading was not allowed."""
 
 

@@ -6,20 +6,21 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import fields
 from pathlib import Path
 
+from ..options import Options
 from .model import SVGConfig
 from .schedules import KL_SCHEDULES
 from .train import TrainConfig
 
 __all__ = ["train_main", "evaluate_main", "make_data_push_main"]
 
+# `course-kit train svg` spells every TrainConfig field and these SVGConfig fields (TrainConfig.model);
+# names, types and defaults come from the dataclasses (course_kit.options).
+TRAIN_OPTIONS = Options(TrainConfig, {"kl_schedule": dict(choices=KL_SCHEDULES)}, skip=("model",))
 _MODEL_FLAGS = ("nf", "g_dim", "z_dim", "rnn_size", "predictor_layers", "latent_rnn_size", "n_past", "n_future")
-
-
-def _flag(name: str) -> str:
-    return "--" + name.replace("_", "-")
+MODEL_OPTIONS = Options(SVGConfig, {name: dict(help="network size") for name in _MODEL_FLAGS},
+                        only=_MODEL_FLAGS, prefix="model.")
 
 
 def train_parser() -> argparse.ArgumentParser:
@@ -27,26 +28,17 @@ def train_parser() -> argparse.ArgumentParser:
         prog="course-kit train svg",
         description="Train SVG with a learned prior (--z-dim 0: the deterministic baseline) on BAIR-format "
                     "folders. Running the same command again resumes from OUT/checkpoint.pt.")
-    defaults = TrainConfig()
-    for f in fields(TrainConfig):
-        if f.name == "model":
-            continue
-        value = getattr(defaults, f.name)
-        if isinstance(value, bool):
-            p.add_argument(_flag(f.name), action=argparse.BooleanOptionalAction, default=value,
-                           help=f"(default: {value})")
-            continue
-        kind = int if f.name == "limit_videos" else type(value)
-        extra = {"choices": KL_SCHEDULES} if f.name == "kl_schedule" else {}
-        p.add_argument(_flag(f.name), type=kind, default=value, help=f"(default: {value})", **extra)
-    model_defaults = SVGConfig()
-    for name in _MODEL_FLAGS:
-        value = getattr(model_defaults, name)
-        p.add_argument(_flag(name), type=int, default=value, help=f"network size (default: {value})")
+    TRAIN_OPTIONS.add_to(p)
+    MODEL_OPTIONS.add_to(p)
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     p.add_argument("--stop-after", type=int, default=None,
                    help="stop after this many steps (checkpointed); run again to continue")
     return p
+
+
+def train_config(args: argparse.Namespace) -> TrainConfig:
+    """The TrainConfig that ``train_parser().parse_args(...)`` spelled."""
+    return TrainConfig(**TRAIN_OPTIONS.values(args), model=MODEL_OPTIONS.values(args))
 
 
 def train_main(argv: list[str]) -> int:
@@ -55,8 +47,7 @@ def train_main(argv: list[str]) -> int:
     from .train import train
     if args.threads:
         torch.set_num_threads(args.threads)
-    tc = TrainConfig(**{f.name: getattr(args, f.name) for f in fields(TrainConfig) if f.name != "model"},
-                     model={name: getattr(args, name) for name in _MODEL_FLAGS})
+    tc = train_config(args)
     train(tc, stop_after=args.stop_after)
     if not (Path(tc.out) / "model.safetensors").exists():
         print(f"stopped after --stop-after {args.stop_after} steps; {tc.out}/checkpoint.pt holds them; "
