@@ -30,8 +30,26 @@ def training_summary(run: str | Path) -> dict:
             "train_config": json.loads((run / "train_config.json").read_text())}
 
 
+WORLD = ("a gripper pushing one to three pucks with hidden per-puck friction on a procedurally textured "
+         "table")
+KICKED_WORLD = (WORLD + "; right after the last context frame every puck gets a hidden kick (a push in a "
+                "random direction, after which it glides), so the futures of one context diverge "
+                "(`--kick-at 1`)")
+
+
+def _extras(tc: dict) -> str:
+    """The recipe's options beyond the paper's, as a sentence fragment ('' when none is on)."""
+    parts = []
+    if tc.get("free_bits"):
+        parts.append(f"free bits {tc['free_bits']} nats per latent dimension (KL below that costs nothing)")
+    if tc.get("bf16"):
+        parts.append("bfloat16 autocast on CPU (a run repeats to bf16 rounding, not bit for bit)")
+    return ("; " + "; ".join(parts)) if parts else ""
+
+
 def model_card(name: str, run: str | Path, table_md: str, recipe: str, hardware: str,
-               deterministic_run: str | Path | None = None, limits: list[str] = ()) -> str:
+               deterministic_run: str | Path | None = None, limits: list[str] = (),
+               world: str = WORLD) -> str:
     """Markdown model card for a trained SVG: what, how it was made, how well it does, credits."""
     model = load_model(Path(run) / "model.safetensors")
     cfg = model.config
@@ -75,8 +93,9 @@ def model_card(name: str, run: str | Path, table_md: str, recipe: str, hardware:
         f"lr {tc['lr']} (betas 0.9, 0.999), loss = sum_t MSE + beta * KL(q || p); KL annealing "
         f"{tc['kl_schedule']} ({tc['kl_cycles']} cycles, rising over the first {tc['kl_ratio']:.0%} of each) "
         f"with beta capped at {tc['beta_max']}; teacher forcing 1.0 until epoch {tc['tf_start_epoch']}, then "
-        f"-{tc['tf_decay_rate']} every {tc['tf_decay_step']} epochs down to {tc['tf_lower_bound']}. Seed {tc['seed']}. "
-        f"Wall time {s['seconds'] / 60:.0f} min on {hardware}. Mean of the last 50 logged steps: "
+        f"-{tc['tf_decay_rate']} every {tc['tf_decay_step']} epochs down to {tc['tf_lower_bound']}{_extras(tc)}. "
+        f"Seed {tc['seed']}. "
+        f"Wall time {s['seconds'] / 60:.0f} min ({s['steps'] / max(s['seconds'], 1e-9):.2f} steps/s) on {hardware}. Mean of the last 50 logged steps: "
         f"MSE {s['final_mse']:.5f} per pixel summed over frames, KL {s['final_kl']:.3f} nats.",
         "",
         "```bash",
@@ -97,8 +116,7 @@ def model_card(name: str, run: str | Path, table_md: str, recipe: str, hardware:
         "## Data and credit",
         "",
         "Trained only on videos made by the kit's own procedural generator (`course_kit.svg.world`, "
-        "`course-kit make-data push`): a gripper pushing one to three pucks with hidden per-puck friction "
-        "on a procedurally textured table. No external data set was used; no BAIR data.",
+        f"`course-kit make-data push`): {world}. No external data set was used; no BAIR data.",
         "",
         "## Limits",
         "",
