@@ -39,7 +39,7 @@ from pathlib import Path
 from .collect import Submission, collect, extract_zip
 from .nbgrader_run import NbgraderError, nbgrader_env, run_nbgrader
 from .preflight import DONE_ENV, GradingSetupError, source_digest
-from .release import scratch_course, source_notebooks
+from .sources import scratch_course, source_notebooks
 from .settings import load_settings
 
 GRADEBOOK = "gradebook.db"

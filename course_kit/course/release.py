@@ -26,7 +26,8 @@ from nbgrader.preprocessors import ClearOutput
 
 from ..instructor.vectors import dumps, make_vectors
 from .nbgrader_run import run_nbgrader
-from .settings import CONFIG_FILE, CourseSettings, load_settings
+from .settings import CourseSettings, load_settings
+from .sources import ReleaseError, scratch_course, source_notebooks  # noqa: F401 (ReleaseError: re-exported)
 
 BADGE_TAG = "course-kit-badge"
 INSTALL_TAG = "course-kit-install"
@@ -69,10 +70,6 @@ def release_preprocessors() -> list:
     return [ClearRunOutput if p is ClearOutput else p for p in default]
 
 
-class ReleaseError(RuntimeError):
-    """The release would be wrong or unsafe; nothing was written to release/."""
-
-
 @dataclass
 class ReleaseReport:
     assignment: str
@@ -89,16 +86,6 @@ class ReleaseReport:
                 f"  source notebook (reference solutions): {full:g}/{top:g} autograded points\n"
                 f"  blank release: {blank:g}/{top:g} autograded points\n"
                 f"  no solution or hidden-test line in release/")
-
-
-def source_notebooks(root: Path, assignment: str) -> list[Path]:
-    folder = root / "source" / assignment
-    notebooks = sorted(folder.glob("*.ipynb"))
-    if not notebooks:
-        available = sorted(p.name for p in (root / "source").iterdir() if p.is_dir()) \
-            if (root / "source").is_dir() else []
-        raise ReleaseError(f"release: no notebook in {folder}; assignments in source/: {available}")
-    return notebooks
 
 
 def render_course_cells(nb, settings: CourseSettings, notebook_path: str) -> bool:
@@ -133,15 +120,6 @@ def prepare_source(root: Path, assignment: str, settings: CourseSettings) -> lis
         if not target.exists() or target.read_text() != text:
             target.write_text(text)
     return notebooks
-
-
-def scratch_course(root: Path, assignment: str, into: Path) -> Path:
-    """A copy of the course with only this assignment's source (and the config)."""
-    into.mkdir(parents=True, exist_ok=True)
-    shutil.copy(root / CONFIG_FILE, into / CONFIG_FILE)
-    shutil.copytree(root / "source" / assignment, into / "source" / assignment,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    return into
 
 
 def _region_lines(source: str, kind: str) -> list[str]:
