@@ -68,7 +68,7 @@ DELEGATED: dict[str, tuple[str, str]] = {
                   "autograde a folder or LMS zip of submissions in parallel: grades CSV, feedback"),
     "lab": ("course_kit.course.lab:main",
             "open JupyterLab on the course directory (--port, --no-browser; other options go to jupyter lab)"),
-    "sandbox": ("course_kit.sandbox.commands:main",
+    "sandbox": ("course_kit.grading.sandbox_check:main",
                 "check that sandboxed grading works here: starts one sandboxed kernel, reports what it saw"),
 }
 GROUP_HELP = {
@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; a user error (bad argument, missing file) prints one line, not a traceback."""
-    from .course.setup_error import GradingSetupError
+    from .grading.setup_error import GradingSetupError
     try:
         return _main(argv)
     except GradingSetupError as e:   # an instructor's set-up fault: the run stopped, nothing written

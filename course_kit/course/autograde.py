@@ -11,7 +11,7 @@ has a UUID or student-id key, so the union is exact), and the grades CSV,
 feedback HTML and autograded notebooks are written to ``out``.
 
 Before any student, one worker grades the source notebook with the same
-configuration (:mod:`course_kit.course.preflight`); a set-up that cannot give
+configuration (:mod:`course_kit.grading.preflight`); a set-up that cannot give
 it full marks, or that fails during the run (a kernel that cannot start, the
 instructor's imports failing), raises ``GradingSetupError`` and ``out`` is
 left untouched: no CSV of zeros, no gradebook.
@@ -38,7 +38,7 @@ from pathlib import Path
 
 from .collect import Submission, collect, extract_zip
 from .nbgrader_run import NbgraderError, nbgrader_env, run_nbgrader
-from .preflight import DONE_ENV, GradingSetupError, source_digest
+from ..grading.preflight import DONE_ENV, GradingSetupError, source_digest
 from .sources import scratch_course, source_notebooks
 from .settings import load_settings
 

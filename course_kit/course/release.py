@@ -24,6 +24,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.preprocessors import ClearOutput
 
+from ..grading.markers import is_marker_line, leak_lines, region_lines
 from ..instructor.vectors import dumps, make_vectors
 from .nbgrader_run import run_nbgrader
 from .settings import CourseSettings, load_settings
@@ -33,9 +34,6 @@ BADGE_TAG = "course-kit-badge"
 INSTALL_TAG = "course-kit-install"
 VECTORS_FILE = "solutions.json"
 BADGE = "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})"
-_REGION = {"solution": ("### BEGIN SOLUTION", "### END SOLUTION"),
-           "hidden": ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")}
-MIN_LEAK_LINE = 12  # shorter lines ("return h", "else:") are too common to call a leak
 
 
 class ClearRunOutput(ClearOutput):
@@ -122,19 +120,6 @@ def prepare_source(root: Path, assignment: str, settings: CourseSettings) -> lis
     return notebooks
 
 
-def _region_lines(source: str, kind: str) -> list[str]:
-    begin, end = _REGION[kind]
-    lines, inside = [], False
-    for line in source.splitlines():
-        if begin in line:
-            inside = True
-        elif end in line:
-            inside = False
-        elif inside:
-            lines.append(line.strip())
-    return lines
-
-
 def secret_lines(source_nb) -> tuple[set[str], set[str]]:
     """(solution and hidden-test lines of a source notebook, its other lines), stripped."""
     secret, public = set(), set()
@@ -142,12 +127,12 @@ def secret_lines(source_nb) -> tuple[set[str], set[str]]:
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "markdown" and meta.get("solution"):
             secret.update(line.strip() for line in cell.source.splitlines()
-                          if "### " not in line)
+                          if not is_marker_line(line))
             continue
-        hidden = _region_lines(cell.source, "solution") + _region_lines(cell.source, "hidden")
+        hidden = region_lines(cell.source, "solution") + region_lines(cell.source, "hidden")
         secret.update(hidden)
         public.update(line.strip() for line in cell.source.splitlines() if line.strip() not in hidden)
-    return {s for s in secret - public if len(s) >= MIN_LEAK_LINE}, public
+    return leak_lines(secret, public), public
 
 
 def notebook_lines(nb) -> set[str]:
@@ -195,7 +180,7 @@ def verify_release(root: Path, assignment: str, scratch: Path, report: ReleaseRe
         for nb in folder.glob("*.ipynb"):
             (subs / who).mkdir(parents=True, exist_ok=True)
             shutil.copy(nb, subs / who / nb.name)
-    from .preflight import GradingSetupError
+    from ..grading.setup_error import GradingSetupError
     try:
         result = autograde(root, assignment, subs, out=scratch / "self-check-graded", jobs=jobs,
                            progress=False)

@@ -40,7 +40,7 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}
 """
 SANDBOX_LINES = """\
-from course_kit.sandbox.config import configure  # noqa: E402
+from course_kit.grading.config import configure  # noqa: E402
 configure(c)
 """
 
