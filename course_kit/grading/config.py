@@ -77,4 +77,4 @@ def is_sandboxed(config) -> bool:
     """True when every notebook execution in autograde goes through a sandboxed kernel manager."""
     managers = kernel_managers(config)
     return bool(managers) and all(isinstance(m, type) and issubclass(m, GradingKernelManager)
-                                  and m.sandboxed for m in managers)
+                                  and m.use_sandbox for m in managers)

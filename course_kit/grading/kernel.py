@@ -173,12 +173,12 @@ class SubmissionRejected(RuntimeError):
 
 
 class GradingKernelManager(AsyncKernelManager):
-    """AsyncKernelManager whose kernels are capped (memory, CPU time) and, when ``sandboxed``,
+    """AsyncKernelManager whose kernels are capped (memory, CPU time) and, when ``use_sandbox``,
     run in bubblewrap with no network and every other cap."""
 
     #: Kernels run in bubblewrap. Off only here, the base: the executor's tests and the
     #: sandbox benchmark's unsandboxed arm; every course configuration uses SandboxKernelManager.
-    sandboxed = False
+    use_sandbox = False
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -194,7 +194,7 @@ class GradingKernelManager(AsyncKernelManager):
                 "--cpu-seconds", str(self.sandbox.cpu_seconds), "--", *cmd]
 
     async def _async_pre_start_kernel(self, **kw):
-        if not self.sandboxed:
+        if not self.use_sandbox:
             cmd, kw = await super()._async_pre_start_kernel(**kw)
             return self.capped(cmd), kw
         workdir = os.path.abspath(kw.get("cwd") or os.getcwd())
@@ -324,4 +324,4 @@ class GradingKernelManager(AsyncKernelManager):
 class SandboxKernelManager(GradingKernelManager):
     """The grading kernel manager with the sandbox on: what every course configuration uses."""
 
-    sandboxed = True
+    use_sandbox = True
