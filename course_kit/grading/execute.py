@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
+from pathlib import Path
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.client import NotebookClient
@@ -215,7 +217,11 @@ class ResilientExecute(Execute):
             ResilientExecute.setup_proven = True
 
     def _setup_failed(self, resources, what: str):
-        """Forget the submission being graded (nbgrader already created it) and stop the run."""
+        """Forget the submission being graded (nbgrader already created it) and stop the run.
+
+        Its autograded folder goes too, as nbgrader's own failure handling would remove it:
+        a GradingSetupError is a BaseException, which that handling never sees.
+        """
         info = (resources or {}).get("nbgrader", {})
         if info.get("db_url") and info.get("student"):
             from nbgrader.api import Gradebook, MissingEntry
@@ -224,6 +230,9 @@ class ResilientExecute(Execute):
                     gb.remove_submission(info["assignment"], info["student"])
                 except MissingEntry:
                     pass
+            folder = Path((resources or {}).get("metadata", {}).get("path", ""))
+            if folder.parts[-3:] == ("autograded", info["student"], info.get("assignment")):
+                shutil.rmtree(folder, ignore_errors=True)
         raise GradingSetupError(
             f"grading set-up failure while grading {info.get('student', 'a submission')}: {what}. "
             "Nothing a student wrote can cause this, so the run stopped and no grade was written "
