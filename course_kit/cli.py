@@ -69,7 +69,7 @@ DELEGATED: dict[str, tuple[str, str]] = {
                   "autograde a folder or LMS zip of submissions in parallel: grades CSV, feedback"),
     "lab": ("course_kit.course.lab:main",
             "open JupyterLab on the course directory (--port, --no-browser; other options go to jupyter lab)"),
-    "sandbox": ("course_kit.sandbox.commands:main",
+    "sandbox": ("course_kit.grading.sandbox_check:main",
                 "check that sandboxed grading works here: starts one sandboxed kernel, reports what it saw"),
 }
 GROUP_HELP = {
@@ -149,7 +149,7 @@ ARGUMENT_ERRORS = (ValueError, FileNotFoundError)
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; the kit's own errors and bad arguments print one line, anything else its traceback."""
-    from .course.setup_error import GradingSetupError
+    from .grading.setup_error import GradingSetupError
     from .errors import CourseKitError
     try:
         return _main(argv)

@@ -8,7 +8,7 @@ caught there and shows its traceback, which is what a bug report needs.
 
 A subclass also derives from the built-in kind it raised before (RuntimeError,
 ValueError, ...), so callers' ``except RuntimeError`` and tests' ``pytest.raises``
-keep working. One error stands apart: ``course_kit.course.setup_error.GradingSetupError``
+keep working. One error stands apart: ``course_kit.grading.setup_error.GradingSetupError``
 derives from BaseException so that a student's ``except Exception`` cannot swallow
 it; the command line catches it on its own (exit code 3).
 

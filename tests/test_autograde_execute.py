@@ -4,7 +4,7 @@ import nbformat
 import pytest
 from traitlets.config import Config
 
-from course_kit.course.execute import DIED_ENAME, ResilientExecute
+from course_kit.grading.execute import DIED_ENAME, ResilientExecute
 from course_kit.course.nbgrader_run import nbgrader_env
 
 
@@ -31,7 +31,7 @@ def test_kernel_death_timeout_and_flood_cost_only_their_own_cells(tmp_path, monk
     c = Config()
     c.ResilientExecute.timeout = 4
     c.ResilientExecute.max_output_chars = 50_000
-    c.GradingKernelManager.memory_limit_mb = 3072
+    c.Sandbox.memory_mb = 3072
     ex = ResilientExecute(config=c)
     ex.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
     outs = [c.outputs for c in nb.cells]

@@ -2,7 +2,7 @@
 
 import nbformat
 
-from course_kit.course.scoring import cell_score, scored_view
+from course_kit.grading.scoring import cell_score, scored_view
 
 
 def _test_cell(*outputs):

@@ -156,7 +156,7 @@ def test_autograde_unsandboxed_only_when_asked(tmp_path, monkeypatch):
     The refusal is the set-up's, so it stops the run before any student: no CSV of zeros.
     """
     from course_kit.course.autograde import autograde
-    from course_kit.course.setup_error import GradingSetupError
+    from course_kit.grading.setup_error import GradingSetupError
 
     write_examples(tmp_path / "subs", 1, "svg", ROOT)            # the reference
     monkeypatch.setenv("PATH", str(BIN))                         # this Python, no bwrap

@@ -19,8 +19,8 @@ import pytest
 from course_kit.course.autograde import autograde
 from course_kit.course.examples import canvas_name, reference
 from course_kit.course.nbgrader_run import run_nbgrader
-from course_kit.course.preflight import GradingSetupError
-from course_kit.sandbox import detect
+from course_kit.grading.preflight import GradingSetupError
+from course_kit.grading import detect
 
 sys.path.insert(0, str(Path(__file__).parent))
 from submissions import corpus  # noqa: E402
@@ -127,7 +127,7 @@ def test_a_kernel_that_cannot_import_the_kit_stops_the_run_and_writes_no_grade(t
 def test_during_the_run_a_kernel_without_the_kit_stops_it_too(tmp_path, monkeypatch):
     # The set-up check already passed (as course-kit autograde tells its graders), then the
     # kernel loses the kit: the first submission's instructor cell fails on its import.
-    from course_kit.course.preflight import DONE_ENV, source_digest
+    from course_kit.grading.preflight import DONE_ENV, source_digest
     course = _course_copy(tmp_path, with_kit=False)
     run_nbgrader(course, "generate_assignment", "mocogan", "--force")
     _submit(course, "alice", reference())

@@ -33,7 +33,8 @@ def test_publish_writes_exactly_the_student_tree(course, target):
     assert written == expected == report.files
     assert {p.name for p in target.iterdir()} == set(pub.PUBLISHED)
     for instructor_only in ("source", "gradebook.db", "nbgrader_config.py", "course_kit/instructor",
-                            "course_kit/course", "course_kit/sandbox", "course_kit/bench", "course_kit/demo",
+                            "course_kit/course", "course_kit/sandbox", "course_kit/grading", "course_kit/bench",
+                            "course_kit/demo",
                             "course_kit/cli.py", "course_kit/layers.py", "course_kit/svg/losses.py",
                             "course_kit/svg/schedules.py", "course_kit/svg/metrics.py", "tests"):
         assert not (target / instructor_only).exists(), instructor_only

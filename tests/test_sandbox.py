@@ -10,13 +10,13 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 from nbgrader.preprocessors import Execute
 from traitlets.config import Config, PyFileConfigLoader
 
-from course_kit.course.execute import ResilientExecute
-from course_kit.sandbox import SandboxUnavailable, require
-from course_kit.sandbox.command import SUBMISSION_MOUNT, Limits, Plan, bwrap_argv
-from course_kit.sandbox.config import configure, is_sandboxed, sandboxed_preprocessors
-from course_kit.sandbox.execute import NOTICE, SandboxedExecute
-from course_kit.sandbox.feedback import HIDDEN_PLACEHOLDER, REDACTED, ScrubFeedback, scrub_notebook
-from course_kit.sandbox.kernel import SandboxKernelManager, python_paths
+from course_kit.grading.execute import ResilientExecute
+from course_kit.grading import SandboxUnavailable, require
+from course_kit.grading.bwrap import SUBMISSION_MOUNT, Limits, Plan, bwrap_argv
+from course_kit.grading.config import configure, is_sandboxed, sandboxed_preprocessors
+from course_kit.grading.execute import NOTICE, SandboxedExecute
+from course_kit.grading.feedback import HIDDEN_PLACEHOLDER, REDACTED, ScrubFeedback, scrub_notebook
+from course_kit.grading.kernel import SandboxKernelManager, python_paths
 
 REPO = Path(__file__).resolve().parents[1]
 LIMITS = Limits(memory_mb=1024, cpu_seconds=60, max_processes=32, max_file_mb=8, scratch_mb=64)
@@ -111,7 +111,7 @@ def test_configure_sandboxes_plain_nbgrader_and_the_kits_executor():
     assert is_sandboxed(c)
     c2 = Config()
     c2.Autograde.autograde_preprocessors = [ResilientExecute]
-    c2.GenerateFeedback.preprocessors = ["course_kit.course.feedback.HideHiddenTests"]
+    c2.GenerateFeedback.preprocessors = ["course_kit.grading.feedback.HideHiddenTests"]
     configure(c2)
     assert is_sandboxed(c2)
     # the scrub must see hidden blocks before anything strips them
@@ -121,7 +121,7 @@ def test_configure_sandboxes_plain_nbgrader_and_the_kits_executor():
 def test_repository_config_sandboxes_autograde():
     loader = PyFileConfigLoader("nbgrader_config.py", path=str(REPO))
     config = loader.load_config()
-    assert is_sandboxed(config), "nbgrader_config.py must call course_kit.sandbox.config.configure(c)"
+    assert is_sandboxed(config), "nbgrader_config.py must call course_kit.grading.config.configure(c)"
 
 
 def _feedback_nb():
@@ -194,7 +194,7 @@ def test_output_cap_drops_text_but_never_errors_or_stderr():
 
 
 def test_symlinks_in_the_submitted_folder_are_found(tmp_path):
-    from course_kit.sandbox.kernel import submitted_links
+    from course_kit.grading.kernel import submitted_links
     sub = tmp_path / "submitted" / "bob" / "ps1"
     sub.mkdir(parents=True)
     (sub / "ps1.ipynb").write_text("{}")
@@ -220,7 +220,7 @@ def test_boxes_of_killed_graders_are_swept(tmp_path):
     import os
     import subprocess
     import sys
-    from course_kit.sandbox.kernel import _process_identity, sweep_stale_boxes
+    from course_kit.grading.kernel import _process_identity, sweep_stale_boxes
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True).stdout.strip()
     (tmp_path / "course-kit-sandbox-dead").mkdir()

@@ -3,7 +3,7 @@
 import pytest
 
 from course_kit.cli import main
-from course_kit.sandbox import detect
+from course_kit.grading import detect
 
 
 @pytest.mark.slow

@@ -1,6 +1,6 @@
 """The hostile corpus, graded by plain `nbgrader autograde` with this repository's nbgrader_config.py.
 
-A small course (course_kit.sandbox.demo_course) gets the repository's config
+A small course (course_kit.grading.demo_course) gets the repository's config
 file, tighter caps (still far above what a correct submission needs, far
 below the hostile bounds), a well-behaved student, a blank one and one
 student per hostile snippet in tests/hostile/. One autograde run grades
@@ -21,8 +21,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_kit.sandbox import demo_course as dc
-from course_kit.sandbox import detect
+from course_kit.grading import demo_course as dc
+from course_kit.grading import detect
 
 REPO = Path(__file__).resolve().parents[1]
 HOSTILE = Path(__file__).parent / "hostile"
@@ -70,7 +70,7 @@ class Listener:
 
 def course_config() -> str:
     text = (REPO / "nbgrader_config.py").read_text()
-    if "course_kit.sandbox" not in text:   # until the block lands in the repo's config
+    if "course_kit.grading.config" not in text:   # until the block lands in the repo's config
         text += "\n" + dc.SANDBOX_LINES
     return text + CAPS
 

@@ -14,8 +14,8 @@ from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 from traitlets.config import Config
 
-from course_kit.sandbox import SandboxUnavailable, detect
-from course_kit.sandbox.kernel import SandboxKernelManager
+from course_kit.grading import SandboxUnavailable, detect
+from course_kit.grading.kernel import SandboxKernelManager
 
 pytestmark = pytest.mark.skipif(not detect().ok, reason=f"no sandbox here: {detect().reason}")
 

@@ -18,8 +18,8 @@ import nbformat
 import pytest
 
 from course_kit.cli import main
-from course_kit.sandbox import detect
-from course_kit.sandbox.feedback import HIDDEN, solution_lines
+from course_kit.grading import detect
+from course_kit.grading.feedback import HIDDEN, solution_lines
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO / "source" / "mocogan" / "mocogan.ipynb"

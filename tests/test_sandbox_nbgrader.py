@@ -8,8 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_kit.sandbox import demo_course as dc
-from course_kit.sandbox import detect
+from course_kit.grading import demo_course as dc
+from course_kit.grading import detect
 
 HOSTILE = Path(__file__).parent / "hostile"
 pytestmark = [pytest.mark.slow,
@@ -73,7 +73,7 @@ def test_formgrader_code_path_is_sandboxed(tmp_path, monkeypatch):
     from nbgrader.apps.baseapp import NbGrader
     from nbgrader.coursedir import CourseDirectory
 
-    from course_kit.sandbox.config import is_sandboxed
+    from course_kit.grading.config import is_sandboxed
 
     course = dc.make_course(tmp_path)
     code = (HOSTILE / "read_secrets.py").read_text().replace("@COURSE@", str(course))

@@ -4,8 +4,8 @@
 
 Two copies of one course are graded in one process through nbgrader's API,
 one with the repository's sandboxed configuration and one with the sandbox
-taken out (nbgrader's plain kernels), alternating submission by submission
-so a busy machine slows both alike. It prints the median seconds per
+taken out (the same executor and caps, kernels outside bubblewrap),
+alternating submission by submission so a busy machine slows both alike. It prints the median seconds per
 submission of each and the overhead of the sandbox in percent (target
 below 20%), and checks that both gave every submission the same grade.
 """
@@ -25,15 +25,12 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _unsandboxed(config):
-    """The same config with every sandbox hook replaced by what nbgrader/the kit uses without it."""
-    from nbgrader.preprocessors import Execute
-
-    from ..sandbox.execute import SandboxedExecute
-    config.Autograde.autograde_preprocessors = [
-        Execute if p is SandboxedExecute else p for p in config.Autograde.autograde_preprocessors]
-    if "ResilientExecute" in config and "grading_kernel_manager" in config.ResilientExecute:
-        from ..course.kernel import GradingKernelManager
-        config.ResilientExecute.grading_kernel_manager = GradingKernelManager
+    """The same config with every grading kernel unsandboxed (same executor, same caps otherwise)."""
+    from ..grading.config import KERNEL_MANAGER_TRAIT
+    from ..grading.kernel import GradingKernelManager
+    for p in config.Autograde.autograde_preprocessors:
+        if isinstance(p, type) and p.class_traits().get(KERNEL_MANAGER_TRAIT):
+            config[p.__name__][KERNEL_MANAGER_TRAIT] = GradingKernelManager
     return config
 
 
@@ -50,7 +47,7 @@ def _api(course: Path, sandboxed: bool):
 
 
 def _demo_course(root: Path, n: int) -> tuple[Path, str]:
-    from ..sandbox import demo_course as dc
+    from ..grading import demo_course as dc
     config = (REPO / "nbgrader_config.py").read_text()
     course = dc.make_course(root, config)
     for k in range(n):
@@ -60,7 +57,7 @@ def _demo_course(root: Path, n: int) -> tuple[Path, str]:
 
 def _mocogan_course(root: Path, n: int) -> tuple[Path, str]:
     """The real assignment; every submission is the source notebook (the reference solution)."""
-    from ..sandbox.demo_course import nbgrader
+    from ..grading.demo_course import nbgrader
     source = REPO / "source" / "mocogan"
     if not source.exists():
         raise SystemExit("bench sandbox: source/mocogan does not exist here; use --assignment demo")
@@ -79,7 +76,7 @@ def run(assignment: str = "demo", submissions: int = 5) -> dict:
     """Grade ``submissions`` submissions in each arm; seconds per submission, grades, overhead."""
     from nbgrader.api import Gradebook
 
-    from ..sandbox import require
+    from ..grading import require
     support = require()
     with tempfile.TemporaryDirectory(prefix="course-kit-bench-sandbox-") as tmp:
         build = _mocogan_course if assignment == "mocogan" else _demo_course

@@ -11,7 +11,7 @@ has a UUID or student-id key, so the union is exact), and the grades CSV,
 feedback HTML and autograded notebooks are written to ``out``.
 
 Before any student, one worker grades the source notebook with the same
-configuration (:mod:`course_kit.course.preflight`); a set-up that cannot give
+configuration (:mod:`course_kit.grading.preflight`); a set-up that cannot give
 it full marks, or that fails during the run (a kernel that cannot start, the
 instructor's imports failing), raises ``GradingSetupError`` and ``out`` is
 left untouched: no CSV of zeros, no gradebook.
@@ -38,8 +38,8 @@ from pathlib import Path
 
 from .collect import Submission, collect, extract_zip
 from .nbgrader_run import NbgraderError, nbgrader_env, run_nbgrader
-from .preflight import DONE_ENV, GradingSetupError, source_digest
-from .release import scratch_course, source_notebooks
+from ..grading.preflight import DONE_ENV, GradingSetupError, source_digest
+from .sources import scratch_course, source_notebooks
 from .settings import load_settings
 
 GRADEBOOK = "gradebook.db"
@@ -246,8 +246,6 @@ def autograde(root: str | Path | None, assignment: str, submissions: str | Path,
     ``unsandboxed=True`` sets ``Sandbox.allow_unsandboxed``: where bubblewrap cannot run, student
     code then runs as you instead of grading being refused (only for code you trust).
     """
-    from tqdm.auto import tqdm
-
     settings = load_settings(root)
     root = settings.root
     jobs = int(jobs or default_jobs())
@@ -258,7 +256,6 @@ def autograde(root: str | Path | None, assignment: str, submissions: str | Path,
         raise FileNotFoundError(f"autograde: `submissions` {submissions} does not exist; give a "
                                 f"folder of notebooks or an LMS download zip")
     out = Path(out or root / "graded" / assignment)
-    expected = [p.name for p in source_notebooks(root, assignment)]
     cell_timeout = cell_timeout or settings.cell_timeout
     student_timeout = student_timeout or max(300.0, 20 * cell_timeout + 120)
     env = _grading_env(cell_timeout)
@@ -266,102 +263,147 @@ def autograde(root: str | Path | None, assignment: str, submissions: str | Path,
 
     with tempfile.TemporaryDirectory(prefix="course-kit-autograde-") as tmp:
         tmp = Path(tmp)
-        if submissions.is_file():
-            if submissions.suffix.lower() != ".zip":
-                raise ValueError(f"autograde: `submissions` must be a folder or a .zip, "
-                                 f"got {submissions}")
-            submissions = extract_zip(submissions, tmp / "unzipped")
-        subs = collect(submissions, expected)
-
-        master = scratch_course(root, assignment, tmp / "master")
-        run_nbgrader(master, "generate_assignment", assignment, "--force", env=env)
-        test_cells, manual_cells = _grade_cells(master, assignment)
-        workers: queue.Queue = queue.Queue()
-        all_workers = []
-        for k in range(min(jobs, max(1, len(subs)))):
-            w = tmp / f"worker{k}"
-            shutil.copytree(master, w, ignore=shutil.ignore_patterns("release"))
-            worker = GradingWorker(w, assignment, env,
-                                   ("--Sandbox.allow_unsandboxed=True",) if unsandboxed else ())
-            all_workers.append(worker)
-            workers.put(worker)
-        _check_setup(all_workers, master, assignment, student_timeout)
-        graded_in: dict[str, Path] = {}
-        setup_errors: list[str] = []
-        lock = threading.Lock()
-
-        def grade(sub: Submission) -> StudentResult:
-            if sub.status != "ok":
-                return _zero(sub, sub.status, "; ".join(sub.notes), test_cells, manual_cells)
-            worker = workers.get()
-            if setup_errors:   # the run is stopping: grade no one else
-                workers.put(worker)
-                return _zero(sub, "failed", "not graded: the set-up failed", test_cells, manual_cells)
-            t0 = time.perf_counter()
-            try:
-                dest = worker.course / "submitted" / sub.student / assignment
-                dest.mkdir(parents=True, exist_ok=True)
-                for name, path in sub.files.items():
-                    shutil.copy(path, dest / name)
-                answer = worker.ask({"autograde": sub.student}, timeout=student_timeout)
-                if answer.get("setup_error"):
-                    setup_errors.append(answer["setup_error"])
-                try:
-                    if not answer["success"]:
-                        raise NbgraderError(_log_error(answer["log"]))
-                    result = _read_grades(worker.course, assignment, sub.student, expected)
-                    result.note = "; ".join(sub.notes)
-                    with lock:
-                        graded_in[sub.student] = worker.course
-                except NbgraderError as e:
-                    result = _zero(sub, "failed", f"grading failed: {e}", test_cells, manual_cells)
-            finally:
-                workers.put(worker)
-            result.seconds = time.perf_counter() - t0
-            return result
-
-        results = []
-        with ThreadPoolExecutor(max_workers=len(all_workers)) as pool:
-            futures = [pool.submit(grade, sub) for sub in subs]
-            for future in tqdm(as_completed(futures), total=len(futures), desc=f"autograde {assignment}",
-                               unit="student", disable=not progress):
-                results.append(future.result())
-        results.sort(key=lambda r: r.student)
-        if setup_errors:
-            for worker in all_workers:
-                worker.stop(kill=True)
-            raise GradingSetupError(setup_errors[0])
-
-        # Feedback, one call per worker (in parallel), then everything into `out`.
-        def feedback(worker: GradingWorker) -> None:
-            if worker.course in graded_in.values():
-                worker.ask({"feedback": True}, timeout=student_timeout)
-            worker.stop()
-        with ThreadPoolExecutor(max_workers=len(all_workers)) as pool:
-            list(pool.map(feedback, all_workers))
-        worker_dirs = [w.course for w in all_workers]
-
-        if out.exists():
-            shutil.rmtree(out)
-        (out / "feedback").mkdir(parents=True)
-        shutil.copy(master / GRADEBOOK, out / GRADEBOOK)
-        merge_gradebooks(out / GRADEBOOK, [w / GRADEBOOK for w in worker_dirs])
-        for r in results:
-            w = graded_in.get(r.student)
-            if w is None:
-                continue
-            for name in expected:
-                html = w / "feedback" / r.student / assignment / name.replace(".ipynb", ".html")
-                if html.exists():
-                    target = out / "feedback" / f"{r.student}-{html.name}"
-                    shutil.copy(html, target)
-                    r.feedback.append(target)
-            src = w / "autograded" / r.student
-            if src.exists():
-                shutil.copytree(src, out / "autograded" / r.student, dirs_exist_ok=True)
+        run = _GradingRun(assignment, [p.name for p in source_notebooks(root, assignment)],
+                          student_timeout)
+        subs = collect(_unpacked(submissions, tmp / "unzipped"), run.expected)
+        master = _master_course(root, run, tmp / "master", env)
+        _start_workers(run, master, tmp, env, min(jobs, max(1, len(subs))), unsandboxed)
+        _check_setup(run.workers, master, assignment, student_timeout)
+        results = _grade_all(run, subs, progress)
+        _write_feedback(run)
+        _copy_outputs(run, master, results, out)
     result = AutogradeResult(assignment, results, out, jobs, time.perf_counter() - start)
-    write_grades_csv(result, out / "grades.csv", list(test_cells), list(manual_cells))
+    write_grades_csv(result, out / "grades.csv", list(run.test_cells), list(run.manual_cells))
     return result
+
+
+@dataclass
+class _GradingRun:
+    """What the steps of one :func:`autograde` call share."""
+
+    assignment: str
+    expected: list[str]                       # the notebook names of a submission
+    student_timeout: float
+    test_cells: dict[str, float] = field(default_factory=dict)     # cell -> max score
+    manual_cells: dict[str, float] = field(default_factory=dict)
+    workers: list[GradingWorker] = field(default_factory=list)
+    idle: queue.Queue = field(default_factory=queue.Queue)          # workers free to grade
+    graded_in: dict[str, Path] = field(default_factory=dict)        # student -> worker course
+    setup_errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def zero(self, sub: Submission, status: str, note: str) -> StudentResult:
+        return _zero(sub, status, note, self.test_cells, self.manual_cells)
+
+
+def _unpacked(submissions: Path, into: Path) -> Path:
+    """``submissions`` itself, or the folder its .zip is extracted to."""
+    if not submissions.is_file():
+        return submissions
+    if submissions.suffix.lower() != ".zip":
+        raise ValueError(f"autograde: `submissions` must be a folder or a .zip, got {submissions}")
+    return extract_zip(submissions, into)
+
+
+def _master_course(root: Path, run: _GradingRun, into: Path, env: dict) -> Path:
+    """A scratch course whose gradebook knows the assignment; records its grade cells in ``run``."""
+    master = scratch_course(root, run.assignment, into)
+    run_nbgrader(master, "generate_assignment", run.assignment, "--force", env=env)
+    run.test_cells, run.manual_cells = _grade_cells(master, run.assignment)
+    return master
+
+
+def _start_workers(run: _GradingRun, master: Path, tmp: Path, env: dict, count: int,
+                   unsandboxed: bool) -> None:
+    """``count`` workers, each with its own copy of the master course."""
+    for k in range(count):
+        course = tmp / f"worker{k}"
+        shutil.copytree(master, course, ignore=shutil.ignore_patterns("release"))
+        worker = GradingWorker(course, run.assignment, env,
+                               ("--Sandbox.allow_unsandboxed=True",) if unsandboxed else ())
+        run.workers.append(worker)
+        run.idle.put(worker)
+
+
+def _grade_one(run: _GradingRun, sub: Submission) -> StudentResult:
+    """One submission in the next free worker; a set-up failure is recorded in ``run``."""
+    if sub.status != "ok":
+        return run.zero(sub, sub.status, "; ".join(sub.notes))
+    worker = run.idle.get()
+    if run.setup_errors:   # the run is stopping: grade no one else
+        run.idle.put(worker)
+        return run.zero(sub, "failed", "not graded: the set-up failed")
+    t0 = time.perf_counter()
+    try:
+        dest = worker.course / "submitted" / sub.student / run.assignment
+        dest.mkdir(parents=True, exist_ok=True)
+        for name, path in sub.files.items():
+            shutil.copy(path, dest / name)
+        answer = worker.ask({"autograde": sub.student}, timeout=run.student_timeout)
+        if answer.get("setup_error"):
+            run.setup_errors.append(answer["setup_error"])
+        try:
+            if not answer["success"]:
+                raise NbgraderError(_log_error(answer["log"]))
+            result = _read_grades(worker.course, run.assignment, sub.student, run.expected)
+            result.note = "; ".join(sub.notes)
+            with run.lock:
+                run.graded_in[sub.student] = worker.course
+        except NbgraderError as e:
+            result = run.zero(sub, "failed", f"grading failed: {e}")
+    finally:
+        run.idle.put(worker)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _grade_all(run: _GradingRun, subs: list[Submission], progress: bool) -> list[StudentResult]:
+    """Every submission, in parallel; stops the workers and raises if the set-up failed."""
+    from tqdm.auto import tqdm
+    results = []
+    with ThreadPoolExecutor(max_workers=len(run.workers)) as pool:
+        futures = [pool.submit(_grade_one, run, sub) for sub in subs]
+        for future in tqdm(as_completed(futures), total=len(futures), desc=f"autograde {run.assignment}",
+                           unit="student", disable=not progress):
+            results.append(future.result())
+    results.sort(key=lambda r: r.student)
+    if run.setup_errors:
+        for worker in run.workers:
+            worker.stop(kill=True)
+        raise GradingSetupError(run.setup_errors[0])
+    return results
+
+
+def _write_feedback(run: _GradingRun) -> None:
+    """Feedback in every worker that graded someone (one call each, in parallel); workers stop."""
+    def feedback(worker: GradingWorker) -> None:
+        if worker.course in run.graded_in.values():
+            worker.ask({"feedback": True}, timeout=run.student_timeout)
+        worker.stop()
+    with ThreadPoolExecutor(max_workers=len(run.workers)) as pool:
+        list(pool.map(feedback, run.workers))
+
+
+def _copy_outputs(run: _GradingRun, master: Path, results: list[StudentResult], out: Path) -> None:
+    """The merged gradebook, feedback HTML and autograded notebooks into ``out`` (replaced)."""
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "feedback").mkdir(parents=True)
+    shutil.copy(master / GRADEBOOK, out / GRADEBOOK)
+    merge_gradebooks(out / GRADEBOOK, [w.course / GRADEBOOK for w in run.workers])
+    for r in results:
+        w = run.graded_in.get(r.student)
+        if w is None:
+            continue
+        for name in run.expected:
+            html = w / "feedback" / r.student / run.assignment / name.replace(".ipynb", ".html")
+            if html.exists():
+                target = out / "feedback" / f"{r.student}-{html.name}"
+                shutil.copy(html, target)
+                r.feedback.append(target)
+        src = w / "autograded" / r.student
+        if src.exists():
+            shutil.copytree(src, out / "autograded" / r.student, dirs_exist_ok=True)
 
 
 def write_grades_csv(result: AutogradeResult, path: Path, tests: list[str], manual: list[str]) -> Path:

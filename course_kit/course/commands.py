@@ -78,7 +78,7 @@ def autograde_main(argv: list[str]) -> int:
                    help="where bubblewrap cannot run, grade anyway with student code running as you "
                         "(Sandbox.allow_unsandboxed); only for submissions you trust")
     args = p.parse_args(argv)
-    from .preflight import GradingSetupError
+    from ..grading.setup_error import GradingSetupError
     try:
         result = autograde(args.course_dir, args.assignment, args.submissions, out=args.out,
                            jobs=args.jobs, cell_timeout=args.cell_timeout,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..grading.markers import without_solution_markers
 from .settings import default_course_root
 
 TESTS = ("test_linear_init", "test_linear_forward", "test_lstmcell_init", "test_lstmcell_forward",
@@ -30,9 +31,6 @@ def _grade_id(cell) -> str | None:
     return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
-SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
-
-
 def reference_solutions(assignment: str = "mocogan", course: Path | None = None) -> dict[str, str]:
     """grade_id -> source of every solution cell of the source notebook.
 
@@ -40,12 +38,8 @@ def reference_solutions(assignment: str = "mocogan", course: Path | None = None)
     never the markers, and graders look for the markers to detect leaks.
     """
     nb = _nb(Path(course or default_course_root()) / "source" / assignment / f"{assignment}.ipynb")
-    return {_grade_id(c): _without_markers(c.source) for c in nb.cells
+    return {_grade_id(c): without_solution_markers(c.source) for c in nb.cells
             if c.metadata.get("nbgrader", {}).get("solution")}
-
-
-def _without_markers(source: str) -> str:
-    return "\n".join(line for line in source.split("\n") if line.strip() not in SOLUTION_MARKERS)
 
 
 def _replace(text: str, old: str, new: str) -> str:

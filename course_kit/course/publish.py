@@ -31,7 +31,8 @@ import nbformat
 
 from ..errors import CourseKitError
 from .links import colab_notebooks
-from .release import BADGE, MIN_LEAK_LINE, notebook_lines, render_course_cells, release_settings, secret_lines
+from ..grading.markers import BEGIN_SOLUTION, leak_lines
+from .release import BADGE, notebook_lines, render_course_cells, release_settings, secret_lines
 from .settings import CourseSettings
 
 # The student side: what a released or lecture notebook imports, and what that imports.
@@ -232,14 +233,14 @@ def definition_lines(path: Path, names: tuple[str, ...]) -> set[str]:
                 found.update(line.strip() for line in lines[stmt.lineno - 1:stmt.end_lineno])
     if missing:
         raise ValueError(f"definition_lines: {path} has no top-level {sorted(missing)} (REFERENCE_CODE is stale)")
-    return {line for line in found if len(line) >= MIN_LEAK_LINE}
+    return leak_lines(found, set())
 
 
 def _plain_solution_lines(nb) -> set[str]:
     """Lines of solution code cells that compute nothing (``for _ in range(n):``, ``self.x = x``)."""
     plain = set()
     for cell in nb.cells:
-        if cell.cell_type != "code" or "### BEGIN SOLUTION" not in cell.source:
+        if cell.cell_type != "code" or BEGIN_SOLUTION not in cell.source:
             continue
         try:
             tree = ast.parse(cell.source)

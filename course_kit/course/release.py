@@ -24,18 +24,16 @@ from pathlib import Path
 import nbformat
 from nbgrader.preprocessors import ClearOutput
 
-from ..errors import CourseKitError
+from ..grading.markers import is_marker_line, leak_lines, region_lines
 from ..instructor.vectors import dumps, make_vectors
 from .nbgrader_run import run_nbgrader
-from .settings import CONFIG_FILE, CourseSettings, load_settings
+from .settings import CourseSettings, load_settings
+from .sources import ReleaseError, scratch_course, source_notebooks  # noqa: F401 (ReleaseError: re-exported)
 
 BADGE_TAG = "course-kit-badge"
 INSTALL_TAG = "course-kit-install"
 VECTORS_FILE = "solutions.json"
 BADGE = "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})"
-_REGION = {"solution": ("### BEGIN SOLUTION", "### END SOLUTION"),
-           "hidden": ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")}
-MIN_LEAK_LINE = 12  # shorter lines ("return h", "else:") are too common to call a leak
 
 
 class ClearRunOutput(ClearOutput):
@@ -70,10 +68,6 @@ def release_preprocessors() -> list:
     return [ClearRunOutput if p is ClearOutput else p for p in default]
 
 
-class ReleaseError(CourseKitError, RuntimeError):
-    """The release would be wrong or unsafe; nothing was written to release/."""
-
-
 @dataclass
 class ReleaseReport:
     assignment: str
@@ -90,16 +84,6 @@ class ReleaseReport:
                 f"  source notebook (reference solutions): {full:g}/{top:g} autograded points\n"
                 f"  blank release: {blank:g}/{top:g} autograded points\n"
                 f"  no solution or hidden-test line in release/")
-
-
-def source_notebooks(root: Path, assignment: str) -> list[Path]:
-    folder = root / "source" / assignment
-    notebooks = sorted(folder.glob("*.ipynb"))
-    if not notebooks:
-        available = sorted(p.name for p in (root / "source").iterdir() if p.is_dir()) \
-            if (root / "source").is_dir() else []
-        raise ReleaseError(f"release: no notebook in {folder}; assignments in source/: {available}")
-    return notebooks
 
 
 def render_course_cells(nb, settings: CourseSettings, notebook_path: str) -> bool:
@@ -136,28 +120,6 @@ def prepare_source(root: Path, assignment: str, settings: CourseSettings) -> lis
     return notebooks
 
 
-def scratch_course(root: Path, assignment: str, into: Path) -> Path:
-    """A copy of the course with only this assignment's source (and the config)."""
-    into.mkdir(parents=True, exist_ok=True)
-    shutil.copy(root / CONFIG_FILE, into / CONFIG_FILE)
-    shutil.copytree(root / "source" / assignment, into / "source" / assignment,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    return into
-
-
-def _region_lines(source: str, kind: str) -> list[str]:
-    begin, end = _REGION[kind]
-    lines, inside = [], False
-    for line in source.splitlines():
-        if begin in line:
-            inside = True
-        elif end in line:
-            inside = False
-        elif inside:
-            lines.append(line.strip())
-    return lines
-
-
 def secret_lines(source_nb) -> tuple[set[str], set[str]]:
     """(solution and hidden-test lines of a source notebook, its other lines), stripped."""
     secret, public = set(), set()
@@ -165,12 +127,12 @@ def secret_lines(source_nb) -> tuple[set[str], set[str]]:
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "markdown" and meta.get("solution"):
             secret.update(line.strip() for line in cell.source.splitlines()
-                          if "### " not in line)
+                          if not is_marker_line(line))
             continue
-        hidden = _region_lines(cell.source, "solution") + _region_lines(cell.source, "hidden")
+        hidden = region_lines(cell.source, "solution") + region_lines(cell.source, "hidden")
         secret.update(hidden)
         public.update(line.strip() for line in cell.source.splitlines() if line.strip() not in hidden)
-    return {s for s in secret - public if len(s) >= MIN_LEAK_LINE}, public
+    return leak_lines(secret, public), public
 
 
 def notebook_lines(nb) -> set[str]:
@@ -218,7 +180,7 @@ def verify_release(root: Path, assignment: str, scratch: Path, report: ReleaseRe
         for nb in folder.glob("*.ipynb"):
             (subs / who).mkdir(parents=True, exist_ok=True)
             shutil.copy(nb, subs / who / nb.name)
-    from .preflight import GradingSetupError
+    from ..grading.setup_error import GradingSetupError
     try:
         result = autograde(root, assignment, subs, out=scratch / "self-check-graded", jobs=jobs,
                            progress=False)

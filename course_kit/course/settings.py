@@ -11,7 +11,7 @@ values.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from traitlets.config.loader import PyFileConfigLoader
@@ -78,6 +78,10 @@ class CourseSettings:
                 f"{self.branch}/{notebook}")
 
 
+#: The ``c.CourseKit.*`` settings: every field but the folder and nbgrader's cell timeout.
+COURSE_KIT_FIELDS = tuple(f.name for f in fields(CourseSettings) if f.name not in ("root", "cell_timeout"))
+
+
 def find_course_root(start: str | Path | None = None) -> Path:
     """The nearest folder at or above ``start`` (default: cwd) holding nbgrader_config.py."""
     here = Path(start or os.getcwd()).resolve()
@@ -114,7 +118,7 @@ def _read_settings(root: str | Path | None) -> CourseSettings:
     root = find_course_root(root)
     config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
     kit = config.get("CourseKit", {})
-    known = {"repository_url", "branch", "vectors_seed", "show_hidden_details"}
+    known = set(COURSE_KIT_FIELDS)
     unknown = set(kit) - known
     if unknown:
         raise ValueError(f"{root / CONFIG_FILE}: unknown CourseKit setting(s) {sorted(unknown)}; "

@@ -35,7 +35,7 @@ def main(argv: list[str]) -> int:
     reply = sys.stdout
     sys.stdout = sys.stderr  # nbgrader's own prints must not corrupt the reply channel
     api = _api(course_dir, config_args)
-    from . import preflight
+    from ..grading import preflight
     for line in sys.stdin:
         command = json.loads(line)
         preflight.raised.clear()

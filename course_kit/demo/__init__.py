@@ -20,7 +20,7 @@ from pathlib import Path
 from .. import checks
 from ..instructor import layers
 from ..instructor.vectors import load_vectors, write_vectors
-from ..course.setup_error import GradingSetupError
+from ..grading.setup_error import GradingSetupError
 from . import course as demo_course
 from .videos import sample_shipped_models, videos_page
 

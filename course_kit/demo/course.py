@@ -18,7 +18,7 @@ from ..course.examples import EXAMPLES, write_examples, wrong_grades
 from ..course.publish import publish
 from ..course.release import release
 from ..course.settings import CONFIG_FILE, default_course_root
-from ..sandbox.support import detect
+from ..grading.support import detect
 
 MARKER = ".course-kit-demo-course"   # only a folder holding it is ever replaced
 STUDENT_REPOSITORY = "student-repository"  # beside the course copy: what `course-kit publish` writes

@@ -1,7 +1,8 @@
-"""Start a command under resource limits: ``python -m course_kit.course.limits --memory-mb N -- CMD``.
+"""Start a command under resource limits: ``python -m course_kit.grading.rlimits --memory-mb N -- CMD``.
 
-The grading kernel is launched through this, so that a memory bomb in a
-submission fails with MemoryError inside its own cell instead of taking the
+A grading kernel that runs outside bubblewrap is launched through this (inside
+it, ``prlimit`` does the same; the caps are ``Sandbox.memory_mb`` and
+``Sandbox.cpu_seconds`` either way), so that a memory bomb in a submission fails with MemoryError inside its own cell instead of taking the
 grading machine (and the other students' grades) down with it.
 
 The memory cap is RLIMIT_DATA, not RLIMIT_AS. Since Linux 4.7 RLIMIT_DATA
@@ -34,7 +35,7 @@ def apply_limits(memory_mb: int | None = None, cpu_seconds: int | None = None) -
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m course_kit.course.limits")
+    parser = argparse.ArgumentParser(prog="python -m course_kit.grading.rlimits")
     parser.add_argument("--memory-mb", type=int, default=0, help="memory cap (RLIMIT_DATA) in MiB (0: none)")
     parser.add_argument("--cpu-seconds", type=int, default=0, help="CPU-time cap (0: none)")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- then the command to run")

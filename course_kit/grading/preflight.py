@@ -199,7 +199,7 @@ def before_autograde(assignment=None, student=None, notebooks=None, **_) -> None
     """nbgrader ``Autograde.pre_convert_hook``: the set-up check, before the first student."""
     converter = _calling_converter()
     if converter is None or converter.coursedir is None:
-        raise GradingSetupError("course_kit.course.preflight.before_autograde: not called by an "
+        raise GradingSetupError("course_kit.grading.preflight.before_autograde: not called by an "
                                 "nbgrader converter; set it as c.Autograde.pre_convert_hook only")
     from nbgrader.converters import Autograde
     if not isinstance(converter, Autograde):

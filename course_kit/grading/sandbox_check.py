@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     from traitlets.config import Config, PyFileConfigLoader
 
-    from .settings import Sandbox
+    from .limits import Sandbox
     from .support import INSTALL_HINT, detect
     config_file = Path(args.course_dir) / "nbgrader_config.py"
     config = PyFileConfigLoader(config_file.name, path=str(config_file.parent)).load_config() \

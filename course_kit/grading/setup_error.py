@@ -1,6 +1,6 @@
 """The one error that means "the grading set-up is broken", importable without nbgrader.
 
-Raised by the set-up check (:mod:`course_kit.course.preflight`) and by the
+Raised by the set-up check (:mod:`course_kit.grading.preflight`) and by the
 grading executor; the command line catches it, so it lives apart from them.
 """
 
@@ -11,7 +11,7 @@ class GradingSetupError(BaseException):
     """The grading set-up cannot give a correct submission full marks: an instructor's fault.
 
     A BaseException so that nbgrader's per-submission ``except Exception`` cannot turn it
-    into one more failed student (course_kit.course.preflight explains). The last one raised in this
+    into one more failed student (course_kit.grading.preflight explains). The last one raised in this
     process is kept in :data:`raised`, since nbgrader's API returns only a traceback.
     """
 

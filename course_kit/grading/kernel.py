@@ -1,11 +1,13 @@
-"""A Jupyter kernel manager that starts every kernel inside the sandbox.
+"""The one kernel manager every grading kernel is started by: capped, and sandboxed in bubblewrap.
 
 nbclient (and so nbgrader's Execute preprocessor) only needs a kernel
-manager class; this one rewrites the launch: the connection file and the
-IPC sockets go to a private directory, and the kernel command is wrapped in
-bubblewrap (:mod:`course_kit.sandbox.command`) with the caps from
-:class:`~course_kit.sandbox.settings.Sandbox`. Everything else (restarts,
-interrupts, shutdown) is jupyter_client's own.
+manager class; :class:`GradingKernelManager` rewrites the launch. Every
+kernel gets the memory and CPU caps of :class:`~course_kit.grading.limits.Sandbox`.
+A sandboxed one (:class:`SandboxKernelManager`, what ``nbgrader_config.py``
+configures) also gets a private directory for its connection file and IPC
+sockets, and its command is wrapped in bubblewrap (:mod:`course_kit.grading.bwrap`)
+with the other caps. Everything else (restarts, interrupts, shutdown) is
+jupyter_client's own.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 
 from ..errors import CourseKitError
-from .command import Limits, Plan, _under, bwrap_argv
-from .settings import Sandbox
+from .bwrap import Plan, _under, bwrap_argv
+from .limits import Limits, Sandbox
 from .support import require
 
 KERNEL_LOG_TAIL = 4000
@@ -171,8 +173,13 @@ class SubmissionRejected(CourseKitError, RuntimeError):
     """A submission that cannot be graded safely (it is not run at all)."""
 
 
-class SandboxKernelManager(AsyncKernelManager):
-    """AsyncKernelManager whose kernels run in bubblewrap with no network and capped resources."""
+class GradingKernelManager(AsyncKernelManager):
+    """AsyncKernelManager whose kernels are capped (memory, CPU time) and, when ``use_sandbox``,
+    run in bubblewrap with no network and every other cap."""
+
+    #: Kernels run in bubblewrap. Off only here, the base: the executor's tests and the
+    #: sandbox benchmark's unsandboxed arm; every course configuration uses SandboxKernelManager.
+    use_sandbox = False
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -181,7 +188,16 @@ class SandboxKernelManager(AsyncKernelManager):
         self._log_file = None
         self.sandboxed = False
 
+    def capped(self, cmd: list[str]) -> list[str]:
+        """``cmd`` run through the rlimit launcher: the caps of a kernel outside bubblewrap."""
+        return [sys.executable, "-m", "course_kit.grading.rlimits",
+                "--memory-mb", str(self.sandbox.memory_mb),
+                "--cpu-seconds", str(self.sandbox.cpu_seconds), "--", *cmd]
+
     async def _async_pre_start_kernel(self, **kw):
+        if not self.use_sandbox:
+            cmd, kw = await super()._async_pre_start_kernel(**kw)
+            return self.capped(cmd), kw
         workdir = os.path.abspath(kw.get("cwd") or os.getcwd())
         modules = submitted_modules(workdir)
         if modules:
@@ -192,7 +208,8 @@ class SandboxKernelManager(AsyncKernelManager):
         support = require(self.sandbox.bwrap, self.sandbox.allow_unsandboxed)
         if not support.ok:
             self.log.warning("GRADING WITHOUT A SANDBOX (Sandbox.allow_unsandboxed=True): %s", support.reason)
-            return await super()._async_pre_start_kernel(**kw)
+            cmd, kw = await super()._async_pre_start_kernel(**kw)
+            return self.capped(cmd), kw
 
         links = submitted_links(workdir)
         if links:
@@ -216,7 +233,7 @@ class SandboxKernelManager(AsyncKernelManager):
             bwrap=support.bwrap, mode=support.mode, kernel_cmd=cmd, workdir=workdir,
             conn_dir=str(conn), readonly=self._readonly_paths(cmd[0], workdir, kernel_env),
             env=kernel_env,
-            limits=Limits(s.memory_mb, s.cpu_seconds, s.max_processes, s.max_file_mb, s.scratch_mb),
+            limits=Limits.of(s),
             uid=uid, gpu_devices=sorted(glob("/dev/nvidia*")) if s.gpu else [])
         self._log_file = open(self._box / "kernel.log", "wb")
         kw.update(cwd=str(self._box), env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
@@ -303,3 +320,9 @@ class SandboxKernelManager(AsyncKernelManager):
         if self._box is not None:
             shutil.rmtree(self._box, ignore_errors=True)
             self._box = None
+
+
+class SandboxKernelManager(GradingKernelManager):
+    """The grading kernel manager with the sandbox on: what every course configuration uses."""
+
+    use_sandbox = True

@@ -1,18 +1,26 @@
-"""nbgrader's Execute step, made to survive what a submission can do to a kernel.
+"""The one execute preprocessor of grading: nbgrader's Execute, made to survive a submission.
 
-nbgrader stops grading a notebook when its kernel dies (``os._exit``, a
-segfault, the memory cap) and keeps every byte a cell prints. Here instead:
+``nbgrader_config.py`` puts :class:`ResilientExecute` in autograde's
+preprocessors, and :func:`course_kit.grading.config.configure` puts it in place
+of nbgrader's plain ``Execute`` in any other course (``SandboxedExecute`` is its
+other name), with the sandboxed kernel manager. nbgrader stops grading a
+notebook when its kernel dies (``os._exit``, a segfault, the memory cap) and
+keeps every byte a cell prints. Here instead:
 
 - a cell that kills the kernel, runs past the timeout or ends in a
   MemoryError keeps an error output (so its test scores 0), a fresh kernel is
   started, the notebook's earlier non-test code cells are replayed silently to
   restore its definitions, and grading goes on with the next cell;
-- a cell's output is capped at ``max_output_chars`` while it arrives, so
-  gigabytes of prints never reach memory or the feedback;
+- a cell's output is capped at ``max_output_chars`` while it arrives, and the
+  notebook's at ``Sandbox.max_output_mb`` (later outputs are dropped with one
+  notice), so gigabytes of prints never reach memory or the feedback. The
+  caps live here, in the grader's process, because anything inside the kernel
+  is the student's to undo; errors are never dropped (nbgrader scores a test
+  cell by them);
 - until one notebook in this process has run its instructor cells cleanly, a
   kernel that cannot start, or an instructor cell failing on an import before
   any student code ran, is the set-up's fault: it raises
-  :class:`~course_kit.course.preflight.GradingSetupError`, which stops the run
+  :class:`~course_kit.grading.setup_error.GradingSetupError`, which stops the run
   and removes the submission it was grading from the gradebook, instead of
   giving the student 0 (and every later student too).
 """
@@ -20,22 +28,35 @@ segfault, the memory cap) and keeps every byte a cell prints. Here instead:
 from __future__ import annotations
 
 import copy
+import json
+import shutil
+from pathlib import Path
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.client import NotebookClient
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbformat import NotebookNode
+from nbformat.v4 import new_output
 from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, Execute, LimitOutput
 from nbgrader import utils
 from traitlets import Integer, Type
 
-from .kernel import GradingKernelManager
-from ..sandbox.kernel import SubmissionRejected, submitted_modules
+from .kernel import GradingKernelManager, SubmissionRejected, submitted_modules
+from .limits import MiB, Sandbox
 from .preflight import PREFLIGHT_RESOURCE, GradingSetupError
 from .scoring import SaveAutoGradesByAssertions
 
 TIMEOUT_ENAME = "CellTimeoutError"
 DIED_ENAME = "KernelDied"
+NOTICE = "[course-kit sandbox: output over {mb:g} MiB per notebook dropped]\n"
+
+
+def payload_bytes(msg: dict) -> int:
+    """Roughly how many bytes an output message adds to the notebook."""
+    content = msg.get("content", {})
+    if msg.get("msg_type") == "stream":
+        return len(content.get("text", ""))
+    return len(json.dumps(content.get("data", content), default=str))
 
 
 def _error(ename: str, evalue: str) -> NotebookNode:
@@ -99,6 +120,12 @@ class ResilientExecute(Execute):
                             "cell imports torch: slow on a busy machine, and not student code)"
                             ).tag(config=True)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sandbox = Sandbox(parent=self)
+        self._chars_used: dict[int, int] = {}
+        self._output_bytes = 0
+
     def _get_timeout(self, cell):
         timeout = super()._get_timeout(cell)
         meta = (cell or {}).get("metadata", {}).get("nbgrader", {})
@@ -106,8 +133,15 @@ class ResilientExecute(Execute):
             return max(timeout, self.setup_timeout)
         return timeout
 
-    # --- output cap -------------------------------------------------------------
+    # --- output caps: per cell, then per notebook ------------------------------------
     def output(self, outs, msg, display_id, cell_index):
+        msg = self._cell_capped(outs, msg, cell_index)
+        if msg is None:
+            return None
+        return self._notebook_capped(outs, msg, display_id, cell_index)
+
+    def _cell_capped(self, outs, msg, cell_index):
+        """``msg`` within the cell's ``max_output_chars`` (cut, with a note), or None if dropped."""
         used = self._chars_used.get(cell_index, 0)
         content = msg.get("content", {})
         size = len(content.get("text", "")) if msg["msg_type"] == "stream" \
@@ -122,11 +156,25 @@ class ResilientExecute(Execute):
                 msg = copy.copy(msg)
                 msg["content"] = dict(content, text=content["text"][:self.max_output_chars - used]
                                       + note)
-                return super().output(outs, msg, display_id, cell_index)
+                return msg
             outs.append(NotebookNode(output_type="stream", name="stdout", text=note))
             return None
         self._chars_used[cell_index] = used + size
-        return super().output(outs, msg, display_id, cell_index)
+        return msg
+
+    def _notebook_capped(self, outs, msg, display_id, cell_index):
+        """Keep ``msg`` within the notebook's ``Sandbox.max_output_mb``; errors always pass."""
+        size = payload_bytes(msg)
+        if msg["msg_type"] == "error" or self._output_bytes + size <= int(self.sandbox.max_output_mb * MiB):
+            self._output_bytes += size
+            return super().output(outs, msg, display_id, cell_index)
+        name = msg["content"].get("name", "stdout") if msg["msg_type"] == "stream" else "stdout"
+        notice = NOTICE.format(mb=self.sandbox.max_output_mb)
+        last = outs[-1] if outs else None
+        if not (last and last.get("output_type") == "stream" and last.get("name") == name
+                and last.get("text") == notice):
+            outs.append(new_output("stream", name=name, text=notice))
+        return None
 
     # --- survive dead and stuck kernels -----------------------------------------
     def preprocess(self, nb, resources=None, km=None):
@@ -138,7 +186,7 @@ class ResilientExecute(Execute):
         self.kernel_manager_class = self.grading_kernel_manager
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
-        self._chars_used: dict[int, int] = {}
+        self._chars_used, self._output_bytes = {}, 0
         replay: list[int] = []
         start, sessions = 0, 0
         while start < len(self.nb.cells):
@@ -169,7 +217,11 @@ class ResilientExecute(Execute):
             ResilientExecute.setup_proven = True
 
     def _setup_failed(self, resources, what: str):
-        """Forget the submission being graded (nbgrader already created it) and stop the run."""
+        """Forget the submission being graded (nbgrader already created it) and stop the run.
+
+        Its autograded folder goes too, as nbgrader's own failure handling would remove it:
+        a GradingSetupError is a BaseException, which that handling never sees.
+        """
         info = (resources or {}).get("nbgrader", {})
         if info.get("db_url") and info.get("student"):
             from nbgrader.api import Gradebook, MissingEntry
@@ -178,6 +230,9 @@ class ResilientExecute(Execute):
                     gb.remove_submission(info["assignment"], info["student"])
                 except MissingEntry:
                     pass
+            folder = Path((resources or {}).get("metadata", {}).get("path", ""))
+            if folder.parts[-3:] == ("autograded", info["student"], info.get("assignment")):
+                shutil.rmtree(folder, ignore_errors=True)
         raise GradingSetupError(
             f"grading set-up failure while grading {info.get('student', 'a submission')}: {what}. "
             "Nothing a student wrote can cause this, so the run stopped and no grade was written "
@@ -241,3 +296,7 @@ def grading_preprocessors() -> list:
     SaveAutoGrades by SaveAutoGradesByAssertions (stderr never costs a test its points)."""
     return [ResilientExecute, ClearMetadataPreprocessor, LimitOutput,
             SaveAutoGradesByAssertions, AssignLatePenalties, CheckCellMetadata]
+
+
+#: The name :func:`course_kit.grading.config.configure` gives nbgrader's plain Execute's replacement.
+SandboxedExecute = ResilientExecute

@@ -21,6 +21,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from ..course.nbgrader_run import NbgraderError
+from .markers import BEGIN_HIDDEN_TESTS, BEGIN_SOLUTION, END_HIDDEN_TESTS, END_SOLUTION
 
 ASSIGNMENT = "ps1"
 SOLUTION_MARKER = "SOLUTION-MARKER-7f3a"
@@ -39,10 +40,9 @@ import os
 c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = "sandbox_demo"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
-c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}
 """
 SANDBOX_LINES = """\
-from course_kit.sandbox.config import configure  # noqa: E402
+from course_kit.grading.config import configure  # noqa: E402
 configure(c)
 """
 
@@ -58,17 +58,17 @@ def _meta(grade_id: str, *, solution=False, grade=False, locked=False, points=No
 def source_notebook():
     cells = [
         new_markdown_cell("# ps1: two functions\nWrite `add` and `mul`."),
-        new_code_cell("def add(a, b):\n    ### BEGIN SOLUTION\n"
+        new_code_cell(f"def add(a, b):\n    {BEGIN_SOLUTION}\n"
                       f"    # {SOLUTION_MARKER}: this line exists only in source/\n"
-                      "    return a + b\n    ### END SOLUTION\n", metadata=_meta("add", solution=True)),
+                      f"    return a + b\n    {END_SOLUTION}\n", metadata=_meta("add", solution=True)),
         new_code_cell("assert add(1, 2) == 3, 'add(1, 2) should be 3'\n",
                       metadata=_meta("test_add", grade=True, locked=True, points=1)),
-        new_code_cell("### BEGIN HIDDEN TESTS\n"
+        new_code_cell(f"{BEGIN_HIDDEN_TESTS}\n"
                       f"# {HIDDEN_MARKER}: this line exists only in source/ and the gradebook\n"
-                      "assert add(-5, 5) == 0, 'add(-5, 5) should be 0'\n### END HIDDEN TESTS\n",
+                      f"assert add(-5, 5) == 0, 'add(-5, 5) should be 0'\n{END_HIDDEN_TESTS}\n",
                       metadata=_meta("test_add_hidden", grade=True, locked=True, points=1)),
-        new_code_cell("def mul(a, b):\n    ### BEGIN SOLUTION\n"
-                      f"    # {SOLUTION_MARKER}\n    return a * b\n    ### END SOLUTION\n",
+        new_code_cell(f"def mul(a, b):\n    {BEGIN_SOLUTION}\n"
+                      f"    # {SOLUTION_MARKER}\n    return a * b\n    {END_SOLUTION}\n",
                       metadata=_meta("mul", solution=True)),
         new_code_cell("import json\nassert mul(2, 3) == 6, 'mul(2, 3) should be 6'\n"
                       "assert mul(json.load(open('data.json'))['k'], 1) == 7\n",

@@ -1,11 +1,12 @@
-"""Feedback a student may see: hidden tests only if the instructor allows it, solution code never.
+"""The one feedback filter: hidden tests only if the instructor allows it, solution code never.
 
 nbgrader's feedback is the autograded notebook rendered to HTML. Two things
 in it are the instructor's: the hidden tests nbgrader restored into test
 cells (and the traceback lines that quote them), and, should a sandbox ever
 be bypassed, anything a cell printed from ``source/``. :func:`scrub_notebook`
-removes both; :class:`ScrubFeedback` runs it inside ``nbgrader
-generate_feedback`` (added by :func:`course_kit.sandbox.config.configure`).
+removes both; :class:`ScrubFeedback` runs it first inside ``nbgrader
+generate_feedback`` (put there by :func:`course_kit.grading.config.configure`),
+with ``c.ScrubFeedback.show_hidden_tests`` from ``CourseKit.show_hidden_details``.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Integer
 
-HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?", re.M | re.S)
-SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION.*?\n(.*?)^[ \t]*### END SOLUTION", re.M | re.S)
+from .markers import HIDDEN, MIN_LEAK_LINE, SOLUTION, leak_lines
+
 HIDDEN_PLACEHOLDER = "# (hidden tests run here; their source is not shown)\n"
 REDACTED = "[redacted by course-kit: instructor-only code]"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -29,7 +30,7 @@ def _nbgrader(cell) -> dict:
 
 
 def solution_lines(source_nb) -> set[str]:
-    """The stripped lines inside ``### BEGIN/END SOLUTION`` regions of a source notebook."""
+    """The stripped lines inside the solution regions of a source notebook."""
     lines: set[str] = set()
     for cell in source_nb.cells:
         if _nbgrader(cell).get("solution"):
@@ -64,7 +65,7 @@ def _redact(text: str, secret: set[str]) -> str:
     return "\n".join(out)
 
 
-def scrub_notebook(nb, show_hidden_tests: bool = False, source_nb=None, min_line: int = 12):
+def scrub_notebook(nb, show_hidden_tests: bool = False, source_nb=None, min_line: int = MIN_LEAK_LINE):
     """Scrub ``nb`` in place for a student's eyes; returns it.
 
     - without ``show_hidden_tests``: hidden-test blocks become a one-line
@@ -77,7 +78,7 @@ def scrub_notebook(nb, show_hidden_tests: bool = False, source_nb=None, min_line
     secret = solution_lines(source_nb) if source_nb is not None else set()
     if not show_hidden_tests:
         secret |= _hidden_lines(nb) | (_hidden_lines(source_nb) if source_nb is not None else set())
-    secret = {s for s in secret - _student_lines(nb) if len(s) >= min_line}
+    secret = leak_lines(secret, _student_lines(nb), min_line)
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -107,7 +108,7 @@ class ScrubFeedback(NbGraderPreprocessor):
         False, help="Show hidden-test source (and full tracebacks) in student feedback.",
     ).tag(config=True)
     min_line = Integer(
-        12, help="Shortest instructor-only line (in characters) that is redacted when quoted in output.",
+        MIN_LEAK_LINE, help="Shortest instructor-only line (in characters) that is redacted when quoted in output.",
     ).tag(config=True)
 
     def _source_notebook(self, resources):
@@ -122,3 +123,7 @@ class ScrubFeedback(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         scrub_notebook(nb, self.show_hidden_tests, self._source_notebook(resources), self.min_line)
         return nb, resources
+
+
+#: The name of the kit's former second feedback filter, which this one replaced.
+HideHiddenTests = ScrubFeedback

@@ -2,10 +2,11 @@
 
 ``nbgrader autograde``, the formgrader and ``course-kit autograde`` all build
 nbgrader's Autograde converter from nbgrader_config.py, so configuring its
-execute step here covers all three: nbgrader's plain ``Execute`` becomes
-:class:`SandboxedExecute`; the kit's ``ResilientExecute`` (which restarts dead
-kernels) keeps its logic and gets :class:`SandboxKernelManager` as its
-grading kernel manager. :class:`ScrubFeedback` joins GenerateFeedback.
+execute step here covers all three: nbgrader's plain ``Execute`` becomes the
+kit's one executor (:class:`~course_kit.grading.execute.ResilientExecute`, alias
+``SandboxedExecute``), and every executor with a ``grading_kernel_manager``
+trait gets :class:`SandboxKernelManager`. :class:`ScrubFeedback` becomes the
+first step of GenerateFeedback.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from traitlets.utils.importstring import import_item
 
 from .execute import SandboxedExecute
 from .feedback import ScrubFeedback
-from .kernel import SandboxKernelManager
+from .kernel import GradingKernelManager, SandboxKernelManager
 
-KERNEL_MANAGER_TRAIT = "grading_kernel_manager"   # course_kit.course.execute.ResilientExecute's hook
+KERNEL_MANAGER_TRAIT = "grading_kernel_manager"   # course_kit.grading.execute.ResilientExecute's hook
 
 
 def _cls(p):
@@ -57,8 +58,8 @@ def configure(c) -> None:
         if p.class_traits().get(KERNEL_MANAGER_TRAIT):
             c[p.__name__][KERNEL_MANAGER_TRAIT] = SandboxKernelManager
     feedback = [_cls(p) for p in (c.GenerateFeedback.get("preprocessors") or GenerateFeedback().preprocessors)]
-    if ScrubFeedback not in feedback:   # first: later steps may strip the hidden blocks it reads
-        c.GenerateFeedback.preprocessors = [ScrubFeedback, *feedback]
+    # first, once: later steps may strip the hidden blocks it reads
+    c.GenerateFeedback.preprocessors = [ScrubFeedback, *[p for p in feedback if p is not ScrubFeedback]]
 
 
 def kernel_managers(config) -> list[type]:
@@ -73,7 +74,7 @@ def kernel_managers(config) -> list[type]:
 
 
 def is_sandboxed(config) -> bool:
-    """True when every notebook execution in autograde goes through SandboxKernelManager."""
+    """True when every notebook execution in autograde goes through a sandboxed kernel manager."""
     managers = kernel_managers(config)
-    return bool(managers) and all(isinstance(m, type) and issubclass(m, SandboxKernelManager)
-                                  for m in managers)
+    return bool(managers) and all(isinstance(m, type) and issubclass(m, GradingKernelManager)
+                                  and m.use_sandbox for m in managers)

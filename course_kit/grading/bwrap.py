@@ -27,27 +27,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .limits import Limits, MiB  # noqa: F401 (Limits: a Plan's caps)
 from .support import namespace_flags
 
-MiB = 1024 * 1024
 SUBMISSION_MOUNT = "/.submission"   # read-only view of the folder the working copy is made from
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "nsswitch.conf", "passwd", "group",
              "hosts", "localtime", "timezone", "mime.types", "alternatives", "fonts",
              "matplotlibrc", "os-release")
 SYSTEM_TOPS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
-
-
-@dataclass(frozen=True)
-class Limits:
-    memory_mb: int
-    cpu_seconds: int
-    max_processes: int
-    max_file_mb: int
-    scratch_mb: int
-
-    def prlimit_args(self) -> list[str]:
-        return ["prlimit", f"--data={self.memory_mb * MiB}", f"--cpu={self.cpu_seconds}",
-                f"--nproc={self.max_processes}", f"--fsize={self.max_file_mb * MiB}", "--core=0", "--"]
 
 
 @dataclass(frozen=True)
