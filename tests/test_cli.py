@@ -75,7 +75,8 @@ def test_a_kit_error_is_one_line_without_a_traceback(monkeypatch, capsys):
 
 
 def test_a_grading_setup_error_stops_with_exit_code_3(monkeypatch, capsys):
-    from course_kit.course import commands, setup_error
+    from course_kit.course import commands
+    from course_kit.grading import setup_error
 
     def stop(argv):
         raise setup_error.GradingSetupError("broken")
