@@ -429,22 +429,40 @@ def _expect_state_written(lstm, h_final, c_final, start: dict, where: str) -> No
                                  f"state: relative L1 error {relative_l1(state, want):.4f}")
 
 
+# The checks, in notebook order; a check's name is its function's, less "check_". Each entry:
+# (the check, the graded classes it takes, what it takes from the vectors: None nothing,
+# "" all of them, else one key).
+_TABLE = (
+    (check_linear_init, ("MyLinear",), None),
+    (check_linear_forward, ("MyLinear",), ""),
+    (check_lstmcell_init, ("MyLSTMCell",), None),
+    (check_lstmcell_forward, ("MyLSTMCell",), ""),
+    (check_lstm_init, ("LSTM", "MyLinear", "MyLSTMCell"), None),
+    (check_lstm_initweight, ("LSTM",), "lstm_forget_bias"),
+    (check_lstm_inithidden, ("LSTM",), None),
+    (check_lstm_forward, ("LSTM",), ""),
+)
+CHECKS = {fn.__name__.removeprefix("check_"): (fn, classes, vectors) for fn, classes, vectors in _TABLE}
+
+
+def run_check(name: str, classes: dict, v: dict | None = None) -> str:
+    """Run check ``name`` on ``classes`` ({"MyLinear": ..., ...}) and the vectors ``v``."""
+    if name not in CHECKS:
+        raise ValueError(f"run_check: `name` must be one of {tuple(CHECKS)}, got {name!r}")
+    fn, takes, key = CHECKS[name]
+    args = [classes.get(c) for c in takes]
+    if key is not None:
+        args.append(v if key == "" else v[key])
+    return fn(*args)
+
+
 def run_all(MyLinear, MyLSTMCell, LSTM, v: dict) -> list[tuple[str, bool, str]]:  # noqa: N803
     """Run the eight checks; returns (name, passed, message) for each."""
-    checks = [
-        ("linear_init", lambda: check_linear_init(MyLinear)),
-        ("linear_forward", lambda: check_linear_forward(MyLinear, v)),
-        ("lstmcell_init", lambda: check_lstmcell_init(MyLSTMCell)),
-        ("lstmcell_forward", lambda: check_lstmcell_forward(MyLSTMCell, v)),
-        ("lstm_init", lambda: check_lstm_init(LSTM, MyLinear, MyLSTMCell)),
-        ("lstm_initweight", lambda: check_lstm_initweight(LSTM, v["lstm_forget_bias"])),
-        ("lstm_inithidden", lambda: check_lstm_inithidden(LSTM)),
-        ("lstm_forward", lambda: check_lstm_forward(LSTM, v)),
-    ]
+    classes = {"MyLinear": MyLinear, "MyLSTMCell": MyLSTMCell, "LSTM": LSTM}
     results = []
-    for name, fn in checks:
+    for name in CHECKS:
         try:
-            results.append((name, True, fn()))
+            results.append((name, True, run_check(name, classes, v)))
         except AssertionError as e:
             results.append((name, False, str(e)))
     return results

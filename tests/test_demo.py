@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 from browser_support import free_port, stop_process
 
-from course_kit.course.examples import EXAMPLES, SVG_TYPICAL, write_examples
+from course_kit.assignments import EXAMPLES
+from course_kit.assignments.svg.examples import TYPICAL as SVG_TYPICAL
+from course_kit.course.examples import write_examples
 from course_kit.demo import EXAMPLES_PER_ASSIGNMENT, DemoResult
 from course_kit.course.settings import load_settings
 from course_kit.demo.course import copy_course, sandbox_choice

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from course_kit.course.autograde import autograde
-from course_kit.course.examples import canvas_name, reference
+from course_kit.assignments.mocogan.examples import reference
+from course_kit.course.examples import canvas_name
 from course_kit.course.nbgrader_run import run_nbgrader
 from course_kit.grading.preflight import GradingSetupError
 from course_kit.grading import detect

@@ -381,7 +381,8 @@ def test_source_notebook_runs_clean_under_nbval_on_cpu():
 def test_every_typical_svg_submission_gets_its_expected_grades(tmp_path):
     """Autograde (nbgrader) each of examples.SVG_TYPICAL: exactly the tests it should pass score above 0."""
     from course_kit.course.autograde import autograde
-    from course_kit.course.examples import SVG_TESTS, SVG_TYPICAL, write_examples, wrong_grades
+    from course_kit.assignments.svg.examples import TESTS as SVG_TESTS, TYPICAL as SVG_TYPICAL
+    from course_kit.course.examples import write_examples, wrong_grades
 
     expected = write_examples(tmp_path / "subs", len(SVG_TYPICAL), "svg", ROOT)
     result = autograde(ROOT, "svg", tmp_path / "subs", out=tmp_path / "out", jobs=1, progress=False,

@@ -1,7 +1,7 @@
 """``course-kit bench grading``: autograding throughput with --jobs 1 and --jobs 2, in one run.
 
 Writes N example submissions (the reference and the MP's typical mistakes,
-cycling; see :mod:`course_kit.course.examples`), grades them with the real
+cycling; see :mod:`course_kit.assignments.mocogan.examples`), grades them with the real
 ``course-kit autograde`` pipeline once per job count, checks that every
 submission got its expected grade both times, and prints seconds per
 submission and the speed-up.
@@ -14,7 +14,8 @@ import tempfile
 from pathlib import Path
 
 from ..course.autograde import autograde
-from ..course.examples import TESTS, write_examples, wrong_grades
+from ..assignments.mocogan.examples import TESTS
+from ..course.examples import write_examples, wrong_grades
 from ..course.settings import find_course_root
 
 

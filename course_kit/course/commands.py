@@ -7,12 +7,15 @@ import sys
 
 
 def release_main(argv: list[str]) -> int:
+    from .. import assignments
     from .release import ReleaseError, release
     p = argparse.ArgumentParser(prog="course-kit release", description=(
         "Regenerate release/ASSIGNMENT from source/ASSIGNMENT with nbgrader: vectors, Colab badge "
         "and install cell from nbgrader_config.py; refuses if a solution or hidden test would "
         "leak, if the source fails its tests, or if the blank release passes any."))
-    p.add_argument("assignment", nargs="?", default="mocogan", help="default: mocogan")
+    p.add_argument("assignment", nargs="?", default=assignments.DEFAULT,
+                   help=f"a folder in source/ (registered: {', '.join(assignments.names())}; "
+                        f"default: {assignments.DEFAULT})")
     p.add_argument("--course-dir", default=None, help="course directory (default: found from cwd)")
     p.add_argument("--no-verify", action="store_true",
                    help="skip autograding the source and the blank release (faster, less safe)")

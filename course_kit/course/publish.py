@@ -2,8 +2,9 @@
 
 Students install the kit and open notebooks from a public repository; the
 course repository (this one) also holds source/ with its model answers and
-hidden tests, the gradebook, the reference solutions in
-``course_kit/instructor`` and the grading machinery. ``publish`` writes only:
+hidden tests, the gradebook, the reference solutions (each registered
+assignment's ``reference_code``, see ``course_kit.assignments``) and the
+grading machinery. ``publish`` writes only:
 
 - ``course_kit/``: the student side, the modules in ``STUDENT_MODULES`` and
   the package data a notebook reads (pretrained weights, widget front ends);
@@ -29,6 +30,7 @@ from pathlib import Path
 
 import nbformat
 
+from .. import assignments
 from ..errors import CourseKitError
 from .links import colab_notebooks
 from ..grading.markers import BEGIN_SOLUTION, leak_lines
@@ -54,16 +56,6 @@ STUDENT_MODULES = (
 STUDENT_DATA = ("pretrained/*.safetensors", "pretrained/*.md", "pretrained/manifest.json",
                 "widgets/*.js", "widgets/*.css")
 PUBLISHED = ("course_kit", "pyproject.toml", "release", "notebooks", "README.md")
-# Instructor-only reference code: file (relative to course_kit/) -> its graded definitions.
-REFERENCE_CODE = {
-    "instructor/layers.py": ("MyLinear", "MyLSTMCell", "LSTM"),
-    "instructor/hidden_checks.py": ("_py_affine", "_py_sigmoid", "_py_lstmcell", "_py_batchnorm_train"),
-    "svg/losses.py": ("reparameterize", "gaussian_kl"),
-    "svg/schedules.py": ("kl_beta", "teacher_forcing_ratio"),
-    "svg/metrics.py": ("psnr",),
-    "svg/objective.py": ("training_loss",),
-    "svg/hidden_checks.py": ("_variant",),
-}
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the installed course_kit/ publish copies from
 
 
@@ -232,7 +224,7 @@ def definition_lines(path: Path, names: tuple[str, ...]) -> set[str]:
             for stmt in _computing(node.body):
                 found.update(line.strip() for line in lines[stmt.lineno - 1:stmt.end_lineno])
     if missing:
-        raise ValueError(f"definition_lines: {path} has no top-level {sorted(missing)} (REFERENCE_CODE is stale)")
+        raise ValueError(f"definition_lines: {path} has no top-level {sorted(missing)} (an Assignment.reference_code in course_kit.assignments is stale)")
     return leak_lines(found, set())
 
 
@@ -262,7 +254,7 @@ def answer_lines(root: Path, package_dir: Path = PACKAGE_DIR) -> set[str]:
         secret, seen = secret_lines(nb)
         answers |= secret - _plain_solution_lines(nb)
         public |= seen
-    for rel, names in REFERENCE_CODE.items():
+    for rel, names in assignments.reference_code().items():
         answers |= definition_lines(package_dir / rel, names) - public
     return answers
 

@@ -2,7 +2,8 @@
 
 Steps, all in a scratch copy of the course until the last one:
 
-1. write the visible test vectors (``solutions.json``, seed ``CourseKit.vectors_seed``)
+1. write the visible test vectors (``solutions.json``, seed ``CourseKit.vectors_seed``, made
+   by the assignment's registered vectors maker, see ``course_kit.assignments``)
    beside the source notebook, and fill the Colab badge and install cell from
    ``CourseKit.repository_url``;
 2. ``nbgrader generate_assignment`` (solutions and hidden tests stripped);
@@ -24,8 +25,9 @@ from pathlib import Path
 import nbformat
 from nbgrader.preprocessors import ClearOutput
 
+from .. import assignments
 from ..grading.markers import is_marker_line, leak_lines, region_lines
-from ..instructor.vectors import dumps, make_vectors
+from ..vectors import dumps
 from .nbgrader_run import run_nbgrader
 from .settings import CourseSettings, load_settings
 from .sources import ReleaseError, scratch_course, source_notebooks  # noqa: F401 (ReleaseError: re-exported)
@@ -113,6 +115,10 @@ def prepare_source(root: Path, assignment: str, settings: CourseSettings) -> lis
         if render_course_cells(nb, settings, f"release/{assignment}/{path.name}"):
             nbformat.write(nb, path)
     if uses_vectors:
+        make_vectors = assignments.lookup(assignment).make_vectors
+        if make_vectors is None:
+            raise ReleaseError(f"release: {assignment} reads {VECTORS_FILE} but registers no vectors maker "
+                               f"(Assignment.make_vectors in course_kit.assignments)")
         target = root / "source" / assignment / VECTORS_FILE
         text = dumps(make_vectors(settings.vectors_seed))
         if not target.exists() or target.read_text() != text:
@@ -215,7 +221,7 @@ def release_settings(root: str | Path | None, repository_url: str | None = None,
     return settings
 
 
-def release(root: str | Path | None = None, assignment: str = "mocogan", verify: bool = True,
+def release(root: str | Path | None = None, assignment: str = assignments.DEFAULT, verify: bool = True,
             jobs: int = 2, repository_url: str | None = None,
             allow_placeholder: bool = False) -> ReleaseReport:
     """Regenerate ``release/<assignment>`` (see the module notes); raises ReleaseError if unsafe.

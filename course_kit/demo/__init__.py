@@ -17,7 +17,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import checks
+from .. import assignments, checks
 from ..instructor import layers
 from ..instructor.vectors import load_vectors, write_vectors
 from ..grading.setup_error import GradingSetupError
@@ -26,9 +26,10 @@ from .videos import sample_shipped_models, videos_page
 
 __all__ = ["DemoResult", "run_demo", "sample_shipped_models"]
 
-# Example submissions graded per assignment: the reference, the blank release and
-# typical mistakes (examples.py cycles through them in this order).
-EXAMPLES_PER_ASSIGNMENT = {"mocogan": 4, "svg": 3}
+# Example submissions graded per assignment (Assignment.demo_examples): the reference, the blank
+# release and typical mistakes (write_examples cycles through them in this order). A live view of
+# the registry, course_kit.assignments.
+EXAMPLES_PER_ASSIGNMENT = assignments.DEMO_EXAMPLES
 
 
 @dataclass
@@ -70,7 +71,7 @@ def _course(out: Path, course_root, jobs: int, result: DemoResult, log) -> None:
     unsandboxed, line = demo_course.sandbox_choice()
     log(line)
     for assignment in demo_course.assignments(course):
-        n = EXAMPLES_PER_ASSIGNMENT.get(assignment, 0)
+        n = assignments.lookup(assignment).demo_examples
         if not n:
             continue
         written, wrong = demo_course.grade_examples(course, assignment, n, out, unsandboxed, jobs, log)

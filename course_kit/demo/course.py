@@ -2,7 +2,7 @@
 
 It works in a copy of the course inside the demo's output folder, so the
 committed ``release/`` is never touched, and compares each example's grades
-with the tests :mod:`course_kit.course.examples` says it must pass. The copy
+with the tests its assignment's record (:mod:`course_kit.assignments`) says it must pass. The copy
 releases for a local student repository beside it (``file://``), because the
 course's own ``CourseKit.repository_url`` may still be the kit's placeholder,
 which ``course-kit release`` refuses.
@@ -14,7 +14,8 @@ import shutil
 from pathlib import Path
 
 from ..course.autograde import autograde
-from ..course.examples import EXAMPLES, write_examples, wrong_grades
+from .. import assignments as registry
+from ..course.examples import write_examples, wrong_grades
 from ..course.publish import publish
 from ..course.release import release
 from ..course.settings import CONFIG_FILE, default_course_root
@@ -91,7 +92,7 @@ def grade_examples(course: Path, assignment: str, n: int, out: Path, unsandboxed
     subs = Path(out) / "submissions" / assignment
     if subs.exists():
         shutil.rmtree(subs)
-    tests, _ = EXAMPLES[assignment]
+    tests = registry.get(assignment).tests
     expected = write_examples(subs, n, assignment, course)
     result = autograde(course, assignment, subs, out=Path(out) / "graded" / assignment, jobs=jobs,
                        unsandboxed=unsandboxed)

@@ -376,8 +376,18 @@ def _hidden_inithidden(LSTM, seed: int) -> str:  # noqa: N803
     return message
 
 
-HIDDEN_CHECKS = ("linear_init", "linear_forward", "lstmcell_init", "lstmcell_forward",
-                 "lstm_init", "lstm_initweight", "lstm_inithidden", "lstm_forward")
+# The visible checks that take vectors get a stronger variant here, on fresh vectors drawn from the
+# seed; the others are repeated as they are. Names and order are the visible checks' (checks.CHECKS).
+_STRONGER = {
+    _checks.check_linear_forward: _hidden_linear_forward,
+    _checks.check_lstmcell_forward: _hidden_lstmcell_forward,
+    _checks.check_lstm_initweight: _hidden_initweight,
+    _checks.check_lstm_inithidden: _hidden_inithidden,
+    _checks.check_lstm_forward: _hidden_lstm_forward,
+}
+HIDDEN_CHECKS = tuple(_checks.CHECKS)
+assert all(fn in _STRONGER for fn, _, vectors in _checks.CHECKS.values() if vectors is not None), \
+    "every visible check that reads the vectors needs a hidden variant in _STRONGER"
 
 
 def hidden_check(name: str, seed: int, MyLinear=None, MyLSTMCell=None, LSTM=None) -> str:  # noqa: N803
@@ -389,21 +399,8 @@ def hidden_check(name: str, seed: int, MyLinear=None, MyLSTMCell=None, LSTM=None
     for cls_name, cls in given.items():
         if cls is not None:
             verify_own_class(cls, cls_name)
-    if name == "linear_init":
-        message = check_linear_init(MyLinear)
-    elif name == "linear_forward":
-        message = _hidden_linear_forward(MyLinear, seed)
-    elif name == "lstmcell_init":
-        message = check_lstmcell_init(MyLSTMCell)
-    elif name == "lstmcell_forward":
-        message = _hidden_lstmcell_forward(MyLSTMCell, seed)
-    elif name == "lstm_init":
-        message = check_lstm_init(LSTM, MyLinear, MyLSTMCell)
-    elif name == "lstm_initweight":
-        message = _hidden_initweight(LSTM, seed)
-    elif name == "lstm_inithidden":
-        message = _hidden_inithidden(LSTM, seed)
-    else:
-        message = _hidden_lstm_forward(LSTM, seed)
+    visible, takes, _ = _checks.CHECKS[name]
+    stronger = _STRONGER.get(visible)
+    message = stronger(given[takes[0]], seed) if stronger else visible(*(given[c] for c in takes))
     verify_untampered()
     return message

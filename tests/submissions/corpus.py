@@ -1,6 +1,6 @@
 """The grading corpus: every submission the autograder must survive, each with its exact grade.
 
-The reference and typical mistakes come from :mod:`course_kit.course.examples`;
+The reference and typical mistakes come from :mod:`course_kit.assignments.mocogan.examples`;
 the hostile and broken ones are here. ``expected_scores(student)`` gives the
 exact autograded score of every test (10 points each), ``expected_status``
 the status the grades CSV must show.
@@ -12,8 +12,8 @@ import json
 import zipfile
 from pathlib import Path
 
-from course_kit.course.examples import (ALL, TESTS, TYPICAL, Builder, canvas_name, reference,
-                                        wrong_gate_order)
+from course_kit.assignments.mocogan.examples import ALL, TESTS, TYPICAL, reference, wrong_gate_order
+from course_kit.course.examples import Builder, canvas_name
 
 
 def infinite_loop():
