@@ -3,7 +3,7 @@
 This is the student side (what a released notebook imports: models,
 samplers, widgets, the visible checks in :mod:`course_kit.checks`); the
 reference solutions, hidden checks and test-vector maker live on the
-instructor side, :mod:`course_kit.instructor`, which students never receive.
+instructor side, :mod:`course_kit.assignments.mocogan`, which students never receive.
 """
 
 __version__ = "0.1.0"

@@ -8,7 +8,7 @@ pass at relative L1 error ``sum|out-ref| / sum|ref| < 0.04``; initWeight and
 initHidden are checked exactly.
 
 The hidden tests' side (fresh vectors, plain-Python references, the
-integrity checks) is instructor-only: ``course_kit.instructor.hidden_checks``,
+integrity checks) is instructor-only: ``course_kit.assignments.mocogan.hidden_checks``,
 which loads a private copy of this file so that a student who monkeypatches
 ``course_kit.checks`` cannot force a pass.
 """

@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 def _cmd_vectors(args) -> int:
-    from .instructor.vectors import write_vectors
+    from .assignments.mocogan.vectors import write_vectors
     path = write_vectors(args.seed, args.out)
     print(f"wrote test vectors (seed {args.seed}) to {path}")
     return 0
@@ -16,8 +16,8 @@ def _cmd_vectors(args) -> int:
 
 def _cmd_check(args) -> int:
     from . import checks
-    from .instructor import layers
-    from .instructor.vectors import load_vectors, make_vectors
+    from .assignments.mocogan import layers
+    from .assignments.mocogan.vectors import load_vectors, make_vectors
     v = load_vectors(args.solutions) if args.solutions else make_vectors(args.seed)
     results = checks.run_all(layers.MyLinear, layers.MyLSTMCell, layers.LSTM, v)
     for name, ok, message in results:

@@ -1,6 +1,6 @@
 """Reading the MP's test vectors (``solutions.json``) in a student's notebook.
 
-The vectors are made on the instructor's side (``course_kit.instructor.vectors``,
+The vectors are made on the instructor's side (``course_kit.assignments.mocogan.vectors``,
 with the reference layers); this module only reads them (and, on Colab,
 downloads them from the course's public repository), so the student package
 needs no reference solution. ``dumps`` is the file's one canonical

@@ -1,4 +1,4 @@
-"""The MoCoGAN assignment's source notebook: structure, one source of truth with course_kit.instructor.layers."""
+"""The MoCoGAN assignment's source notebook: structure, one source of truth with course_kit.assignments.mocogan.layers."""
 
 import json
 import re
@@ -10,10 +10,10 @@ import torch
 from torch import nn
 
 from course_kit import checks
-from course_kit.instructor import hidden_checks
-from course_kit.instructor import layers
+from course_kit.assignments.mocogan import hidden_checks
+from course_kit.assignments.mocogan import layers
 from course_kit.course.settings import load_settings
-from course_kit.instructor.vectors import make_vectors
+from course_kit.assignments.mocogan.vectors import make_vectors
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "source" / "mocogan" / "mocogan.ipynb"
@@ -52,7 +52,7 @@ def test_one_graded_test_cell_per_method_with_points(source):
 
 
 def test_solution_cells_behave_exactly_like_course_kit_layers(source):
-    """One source of truth: the notebook's model answers must match course_kit.instructor.layers."""
+    """One source of truth: the notebook's model answers must match course_kit.assignments.mocogan.layers."""
     ns = solution_namespace(source)
     torch.manual_seed(0)
     x = torch.randn(4, 5)

@@ -1,7 +1,7 @@
 """The notebook's payoff helper skips cleanly while grading and when the model is missing."""
 
 import course_kit
-from course_kit.instructor import layers
+from course_kit.assignments.mocogan import layers
 from course_kit import student
 
 

@@ -57,7 +57,7 @@ def tiny(tmp_path, monkeypatch):
         examples={"reference": (lambda c=None: Builder("tiny", c).solve(), frozenset({"test_f"})),
                   "blank": (lambda c=None: Builder("tiny", c), frozenset())},
         demo_examples=2, make_vectors=lambda seed: {"answer": 40 + seed},
-        reference_code={"instructor/layers.py": ("MyLinear",)})
+        reference_code={"assignments/mocogan/layers.py": ("MyLinear",)})
     monkeypatch.setitem(assignments.REGISTRY, "tiny", record)
     return course, record
 
@@ -75,7 +75,7 @@ def test_course_kit_release_finds_a_registered_third_assignment(tiny, tmp_path, 
     reference = nbformat.read(next((tmp_path / "subs").glob("reference000_*_tiny.ipynb")), as_version=4)
     assert "return solutions['answer']" in reference.cells[2].source
     assert EXAMPLES_PER_ASSIGNMENT["tiny"] == 2 and "tiny" in assignments.EXAMPLES
-    assert assignments.reference_code()["instructor/layers.py"] == ("MyLinear",)
+    assert assignments.reference_code()["assignments/mocogan/layers.py"] == ("MyLinear",)
 
 
 def test_release_refuses_vectors_no_record_makes(tiny):

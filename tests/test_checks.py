@@ -5,8 +5,8 @@ import torch
 from torch import nn
 
 from course_kit import checks
-from course_kit.instructor import layers
-from course_kit.instructor.vectors import make_vectors
+from course_kit.assignments.mocogan import layers
+from course_kit.assignments.mocogan.vectors import make_vectors
 
 V = make_vectors(1)
 

@@ -9,8 +9,8 @@ import torch
 from torch import nn
 
 from course_kit import checks
-from course_kit.instructor import layers
-from course_kit.instructor.vectors import make_vectors
+from course_kit.assignments.mocogan import layers
+from course_kit.assignments.mocogan.vectors import make_vectors
 
 V = make_vectors(1)
 
@@ -195,7 +195,7 @@ HIDDEN_CASES = [
 def test_hidden_checks_name_the_mistake(name, edits, pattern):
     import re
 
-    from course_kit.instructor import hidden_checks
+    from course_kit.assignments.mocogan import hidden_checks
     fresh = hidden_checks.load_fresh()
     classes = _notebook_classes(**edits)
     with pytest.raises(AssertionError) as info:
@@ -204,7 +204,7 @@ def test_hidden_checks_name_the_mistake(name, edits, pattern):
 
 
 def test_hidden_checks_pass_the_notebook_solution():
-    from course_kit.instructor import hidden_checks
+    from course_kit.assignments.mocogan import hidden_checks
     fresh = hidden_checks.load_fresh()
     classes = _notebook_classes()
     for name in fresh.HIDDEN_CHECKS:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from course_kit.forget_bias import _summary, show_forget_bias_experiment, train_memory_task
-from course_kit.instructor import layers
+from course_kit.assignments.mocogan import layers
 from course_kit.widgets.diagram import mocogan_diagram
 from course_kit.widgets.figures import frames_figure
 

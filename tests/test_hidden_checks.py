@@ -4,7 +4,7 @@ import nbformat
 import pytest
 
 from course_kit import checks
-from course_kit.instructor import hidden_checks, layers
+from course_kit.assignments.mocogan import hidden_checks, layers
 
 from test_assignment import SOURCE, solution_namespace
 
@@ -27,10 +27,10 @@ def test_a_patched_public_check_is_caught(monkeypatch):
 
 def test_a_patched_hidden_check_module_is_caught(monkeypatch):
     monkeypatch.setattr(hidden_checks, "_py_affine", lambda *a, **k: [[0.0]])
-    with pytest.raises(AssertionError, match=r"`course_kit.instructor.hidden_checks._py_affine` was replaced"):
+    with pytest.raises(AssertionError, match=r"`course_kit.assignments.mocogan.hidden_checks._py_affine` was replaced"):
         hidden_checks.load_fresh().hidden_check("linear_forward", 4821, MyLinear=ANSWERS["MyLinear"])
 
 
 def test_the_kits_classes_are_refused():
-    with pytest.raises(AssertionError, match=r"must be your own implementation .* course_kit.instructor.layers"):
+    with pytest.raises(AssertionError, match=r"must be your own implementation .* course_kit.assignments.mocogan.layers"):
         hidden_checks.load_fresh().hidden_check("linear_init", 4821, MyLinear=layers.MyLinear)

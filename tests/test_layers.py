@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from course_kit.instructor.layers import LSTM, MyLinear, MyLSTMCell
+from course_kit.assignments.mocogan.layers import LSTM, MyLinear, MyLSTMCell
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from course_kit.instructor.layers import LSTM
+from course_kit.assignments.mocogan.layers import LSTM
 from course_kit.mocogan.motion import MotionLSTM
 from course_kit.mocogan import (ImageDiscriminator, ImageGenerator, MoCoGAN, MoCoGANConfig,
                                 VideoDiscriminator)

@@ -3,7 +3,7 @@
 import torch
 
 from course_kit import payoff
-from course_kit.instructor import layers
+from course_kit.assignments.mocogan import layers
 
 
 def test_verdict_matches_differs_and_shape():

@@ -32,7 +32,7 @@ def test_publish_writes_exactly_the_student_tree(course, target):
                       + [p.relative_to(course).as_posix() for p in course.glob("notebooks/*.ipynb")])
     assert written == expected == report.files
     assert {p.name for p in target.iterdir()} == set(pub.PUBLISHED)
-    for instructor_only in ("source", "gradebook.db", "nbgrader_config.py", "course_kit/instructor",
+    for instructor_only in ("source", "gradebook.db", "nbgrader_config.py", "course_kit/assignments/mocogan",
                             "course_kit/course", "course_kit/sandbox", "course_kit/grading", "course_kit/bench",
                             "course_kit/demo",
                             "course_kit/cli.py", "course_kit/layers.py", "course_kit/svg/losses.py",
@@ -84,8 +84,8 @@ def test_release_and_publish_refuse_the_placeholder(tmp_path):
 
 def test_publish_refuses_answers(course, target, monkeypatch):
     """A student module holding an answer line stops publish, and nothing stays published."""
-    monkeypatch.setattr(pub, "STUDENT_MODULES", pub.STUDENT_MODULES + ("course_kit.instructor.layers",))
-    with pytest.raises(pub.PublishError, match=r"answers would reach students: .*instructor/layers.py"):
+    monkeypatch.setattr(pub, "STUDENT_MODULES", pub.STUDENT_MODULES + ("course_kit.assignments.mocogan.layers",))
+    with pytest.raises(pub.PublishError, match=r"answers would reach students: .*assignments/mocogan/layers.py"):
         pub.publish(course, target)
     assert not any(target.iterdir())
 
@@ -100,9 +100,9 @@ def test_publish_refuses_a_student_module_that_imports_the_instructor_side(cours
 def test_a_notebook_importing_the_instructor_side_is_refused(course, target):
     path = course / "release/mocogan/mocogan.ipynb"
     nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell("from course_kit.instructor.layers import LSTM"))
+    nb.cells.append(nbformat.v4.new_code_cell("from course_kit.assignments.mocogan.layers import LSTM"))
     nbformat.write(nb, path)
-    with pytest.raises(pub.PublishError, match=r"mocogan.ipynb imports \['course_kit.instructor.layers'\]"):
+    with pytest.raises(pub.PublishError, match=r"mocogan.ipynb imports \['course_kit.assignments.mocogan.layers'\]"):
         pub.publish(course, target)
 
 

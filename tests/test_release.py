@@ -9,7 +9,7 @@ import pytest
 
 from course_kit.course import release as rel
 from course_kit.course.settings import CourseSettings, load_settings
-from course_kit.instructor.vectors import make_vectors
+from course_kit.assignments.mocogan.vectors import make_vectors
 
 ROOT = Path(__file__).resolve().parents[1]
 RELEASED = ROOT / "release" / "mocogan" / "mocogan.ipynb"

@@ -43,11 +43,11 @@ def test_the_import_graph_sees_every_kind_of_import(tmp_path):
     (tmp_path / "instructor" / "layers.py").write_text("")
     (tmp_path / "__init__.py").write_text("")
     module = tmp_path / "model.py"
-    for line in ("from .instructor import layers", "import course_kit.instructor.layers",
-                 "def f():\n    from .instructor.layers import LSTM",
-                 "LOADERS = {'x': 'course_kit.instructor.layers:load'}"):
+    for line in ("from .assignments.mocogan import layers", "import course_kit.assignments.mocogan.layers",
+                 "def f():\n    from .assignments.mocogan.layers import LSTM",
+                 "LOADERS = {'x': 'course_kit.assignments.mocogan.layers:load'}"):
         module.write_text(line + "\n")
-        assert "course_kit.instructor.layers" in pub.kit_imports(module, "course_kit.model"), line
+        assert "course_kit.assignments.mocogan.layers" in pub.kit_imports(module, "course_kit.model"), line
 
 
 def test_answers_cover_every_graded_function(answers):
@@ -68,7 +68,7 @@ def test_no_answer_in_the_published_tree(published, answers):
 def test_no_answer_in_the_student_wheel(wheel_tree, answers):
     files = {p.relative_to(wheel_tree).as_posix() for p in wheel_tree.rglob("*") if p.is_file()}
     assert "course_kit/mocogan/motion.py" in files and "course_kit/widgets/player.js" in files
-    assert not [f for f in files if f.startswith(("course_kit/instructor", "course_kit/course/"))]
+    assert not [f for f in files if f.startswith(("course_kit/assignments/mocogan", "course_kit/course/"))]
     assert pub.find_answers(wheel_tree, answers) == {}
 
 
@@ -77,7 +77,7 @@ def test_the_leak_check_finds_answers_where_they_would_be(published, answers, tm
     import shutil
     tree = tmp_path / "tree"
     shutil.copytree(published, tree)
-    shutil.copy(pub.PACKAGE_DIR / "instructor" / "layers.py", tree / "course_kit" / "layers.py")
+    shutil.copy(pub.PACKAGE_DIR / "assignments" / "mocogan" / "layers.py", tree / "course_kit" / "layers.py")
     path = tree / "release" / "svg" / "svg.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells[2].outputs = [nbformat.v4.new_output("stream", text="    drops = 1 + (epoch - start_epoch) // decay_step\n")]

@@ -9,8 +9,8 @@ import torch
 from torch import nn
 
 from course_kit import checks
-from course_kit.instructor import layers
-from course_kit.instructor.vectors import dumps, load_vectors, make_vectors, write_vectors
+from course_kit.assignments.mocogan import layers
+from course_kit.assignments.mocogan.vectors import dumps, load_vectors, make_vectors, write_vectors
 
 REQUIRED_KEYS = {
     "linear_weight", "linear_bias", "linear_input", "linear_output",

@@ -19,7 +19,7 @@ import numpy as np, torch, ipywidgets as W
 from IPython.display import display
 from course_kit.mocogan.model import MoCoGAN, MoCoGANConfig
 from course_kit.widgets import VideoPlayer, VideoGrid, MoCoGANExplorer
-from course_kit.instructor.gate_plots import GateHeatmap
+from course_kit.assignments.mocogan.gate_plots import GateHeatmap
 from course_kit.widgets.plots import MotionCodePlot, LossPlot
 
 video = np.random.default_rng(0).integers(0, 255, (4, 16, 16, 3), dtype=np.uint8)

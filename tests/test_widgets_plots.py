@@ -7,8 +7,8 @@ import pytest
 import torch
 from PIL import Image
 
-from course_kit.instructor.layers import LSTM
-from course_kit.instructor.gate_plots import GateHeatmap, lstm_gates
+from course_kit.assignments.mocogan.layers import LSTM
+from course_kit.assignments.mocogan.gate_plots import GateHeatmap, lstm_gates
 from course_kit.widgets.plots import LossPlot, MotionCodePlot, pca_2d
 
 

@@ -26,8 +26,8 @@ from ..errors import CourseKitError
 
 # name -> the package whose ``ASSIGNMENT`` is its record (or the record itself, see ``register``).
 REGISTRY: dict[str, "str | Assignment"] = {
-    "mocogan": "course_kit.assignments.mocogan",
-    "svg": "course_kit.assignments.svg",
+    "mocogan": "course_kit.assignments.mocogan.record",
+    "svg": "course_kit.assignments.svg.record",
 }
 DEFAULT = "mocogan"  # what `course-kit release` and ``release()`` take when given no assignment
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..instructor.layers import LSTM, MyLSTMCell
+from ..assignments.mocogan.layers import LSTM, MyLSTMCell
 from .timing import median_seconds
 
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import assignments, checks
-from ..instructor import layers
-from ..instructor.vectors import load_vectors, write_vectors
+from ..assignments.mocogan import layers
+from ..assignments.mocogan.vectors import load_vectors, write_vectors
 from ..grading.setup_error import GradingSetupError
 from . import course as demo_course
 from .videos import sample_shipped_models, videos_page

@@ -2,7 +2,7 @@
 
 The LSTM gate heatmap computes a cell's gates by hand, which is the graded
 ``MyLSTMCell.forward``, so it lives on the instructor side
-(:mod:`course_kit.instructor.gate_plots`).
+(:mod:`course_kit.assignments.mocogan.gate_plots`).
 
 Each plot owns a matplotlib ``Figure`` drawn by an ipympl ``Canvas`` widget
 (pan, zoom, save in the browser), made directly rather than through pyplot,

@@ -78,7 +78,7 @@ builtins.abs = lambda x: 0.0
 def imports_reference():
     b = Builder()
     for gid, cls in (("MyLinear", "MyLinear"), ("MyLSTMCell", "MyLSTMCell"), ("LSTM", "LSTM")):
-        b.cell(gid).source = f"from course_kit.instructor.layers import {cls}"
+        b.cell(gid).source = f"from course_kit.assignments.mocogan.layers import {cls}"
     return b
 
 

@@ -2,27 +2,11 @@
 
 Its student side (what the released notebook imports) stays where notebooks
 find it: ``course_kit.checks`` (visible checks), ``course_kit.vectors``,
-``course_kit.payoff``, ``course_kit.forget_bias``. Its instructor side:
-``course_kit.instructor`` (reference layers, hidden checks, mistakes, vectors,
-gate plots; the hidden tests load ``course_kit.instructor.hidden_checks`` by
-that name) and the example submissions here (:mod:`.examples`).
+``course_kit.payoff``, ``course_kit.forget_bias``. This folder is its
+instructor side, which students never receive: the reference solutions
+(``layers``), the hidden checks the source notebook's hidden tests load by
+name (``hidden_checks``, with ``mistakes`` naming typical errors), the test
+vectors (``vectors``), the gate plots of the lecture notebooks
+(``gate_plots``), the example submissions (``examples``) and the registry
+record (``record``).
 """
-
-from __future__ import annotations
-
-from ...instructor.vectors import make_vectors
-from .. import Assignment
-from . import examples
-
-ASSIGNMENT = Assignment(
-    name=examples.NAME,
-    tests=examples.TESTS,
-    examples=examples.TYPICAL,
-    demo_examples=4,
-    make_vectors=make_vectors,
-    hidden_checks=("course_kit.instructor.hidden_checks",),
-    reference_code={
-        "instructor/layers.py": ("MyLinear", "MyLSTMCell", "LSTM"),
-        "instructor/hidden_checks.py": ("_py_affine", "_py_sigmoid", "_py_lstmcell", "_py_batchnorm_train"),
-    },
-)

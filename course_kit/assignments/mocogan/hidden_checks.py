@@ -2,7 +2,7 @@
 
 Instructor side: the plain-Python LSTM here is a reference solution, so this
 module never reaches students (``course-kit publish`` leaves
-``course_kit.instructor`` out). The source notebook's hidden test cells load
+``course_kit.assignments.mocogan`` out). The source notebook's hidden test cells load
 this file afresh and call :func:`hidden_check`; it uses a private copy of
 ``course_kit.checks`` for the visible checks it repeats.
 """
@@ -14,7 +14,7 @@ import importlib.util
 import torch
 from torch import nn
 
-from course_kit.instructor import mistakes
+from course_kit.assignments.mocogan import mistakes
 
 
 def _fresh_module(name: str):
@@ -117,7 +117,7 @@ def verify_untampered() -> None:
     # The importable check helpers must be the files' own.
     import sys
     for module_name, own in (("course_kit.checks", vars(_checks)),
-                             ("course_kit.instructor.hidden_checks", globals())):
+                             ("course_kit.assignments.mocogan.hidden_checks", globals())):
         public = sys.modules.get(module_name)
         if public is None:
             continue

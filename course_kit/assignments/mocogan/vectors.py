@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..vectors import FORMAT_VERSION, dumps, load_vectors  # noqa: F401 (one format for both sides)
+from ...vectors import FORMAT_VERSION, dumps, load_vectors  # noqa: F401 (one format for both sides)
 from . import mistakes
 from .layers import LSTM, MyLinear, MyLSTMCell
 

@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ..widgets.plots import _canvas, _Plot
+from ...widgets.plots import _canvas, _Plot
 
 __all__ = ["GateHeatmap", "lstm_gates"]
 
