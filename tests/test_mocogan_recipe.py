@@ -58,3 +58,18 @@ def test_hinge_losses():
 def test_bad_recipe_options_are_named(kw, message):
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
         Trainer(TrainConfig(**{**TINY, "out": "unused", **kw}))
+
+
+def test_the_weight_average_warms_up():
+    """Early on the average follows the weights closely; later it moves by (1 - ema) per step."""
+    trainer = Trainer(TrainConfig(**{**TINY, "out": "unused", "ema": 0.999}))
+    first = next(trainer.ema_model.parameters())
+    with torch.no_grad():
+        first.zero_(), next(trainer.model.parameters()).fill_(1.0)
+    trainer._update_ema()                       # step 0: decay 1/10
+    assert torch.allclose(first, torch.full_like(first, 0.9))
+    trainer.step = 100_000
+    with torch.no_grad():
+        first.zero_()
+    trainer._update_ema()                       # late: decay 0.999
+    assert torch.allclose(first, torch.full_like(first, 0.001))

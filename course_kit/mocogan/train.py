@@ -280,9 +280,15 @@ class Trainer:
 
     @torch.no_grad()
     def _update_ema(self) -> None:
-        """ema <- decay * ema + (1 - decay) * weights; buffers (batch-norm statistics) are copied."""
+        """ema <- decay * ema + (1 - decay) * weights; buffers (batch-norm statistics) are copied.
+
+        The decay warms up as min(ema, (1 + step) / (10 + step)): a fixed 0.999
+        would still hold a third of the untrained weights after 1000 steps,
+        which on a CPU budget of a few thousand steps is most of the run.
+        """
+        decay = min(self.cfg.ema, (1 + self.step) / (10 + self.step))
         for averaged, current in zip(self.ema_model.parameters(), self.model.parameters()):
-            averaged.lerp_(current, 1 - self.cfg.ema)
+            averaged.lerp_(current, 1 - decay)
         for averaged, current in zip(self.ema_model.buffers(), self.model.buffers()):
             averaged.copy_(current)
 
