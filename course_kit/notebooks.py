@@ -88,7 +88,27 @@ def save_notebook(nb, path) -> None:
 
     from .widgets.export import strip_video_widget_state
 
-    nbformat.write(strip_video_widget_state(nb), path)
+    nbformat.write(coalesce_streams(strip_video_widget_state(nb)), path)
+
+
+def coalesce_streams(nb):
+    """Merge each code cell's consecutive stdout (or stderr) outputs into one, in place; returns ``nb``.
+
+    How a cell's prints arrive split depends on the kernel's flush timing (a
+    slow import between two prints on a busy machine), so without this the
+    same notebook saves differently from run to run.
+    """
+    for cell in nb.cells:
+        merged = []
+        for out in cell.get("outputs", []):
+            if (out.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
+                    and merged[-1].get("name") == out.get("name")):
+                merged[-1]["text"] = "".join(merged[-1]["text"]) + "".join(out["text"])
+            else:
+                merged.append(out)
+        if "outputs" in cell:
+            cell["outputs"] = merged
+    return nb
 
 
 def resave_notebook(path) -> None:

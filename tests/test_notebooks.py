@@ -156,3 +156,17 @@ def test_live_training_trains_plots_and_refreshes_samples():
     assert live.summary().splitlines()[0].split()[:3] == ["step", "d_image", "d_video"]
     with pytest.raises(ValueError, match="`steps` must be a positive int"):
         live.run(0)
+
+
+def test_saved_notebooks_merge_prints_that_arrived_split():
+    """The committed form does not depend on the kernel's flush timing."""
+    from course_kit.notebooks import coalesce_streams
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print('a'); import time; time.sleep(1); print('b')")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="a\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="b\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text="w\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="c\n")]
+    nb.cells.append(cell)
+    out = coalesce_streams(nb).cells[0].outputs
+    assert [(o.name, o.text) for o in out] == [("stdout", "a\nb\n"), ("stderr", "w\n"), ("stdout", "c\n")]
