@@ -392,7 +392,7 @@ def model_card(name: str, config: ClassifierConfig, report: dict, extra: str = "
     """Markdown card (the kit's template): what it is, the recipe, the measured accuracy, the data credit."""
     from ..training.card import CREDITS, render_card
     c = config
-    credit = CREDITS.get(c.dataset, f"The videos under {report.get('data')}.")
+    credit = CREDITS.get(c.dataset, f"The videos under {report.get('data')}; credit their sources.")
     procedural = ""
     if "procedural_accuracy" in report:
         procedural = (f"\nAccuracy on procedural shapes: **{report['procedural_accuracy']:.3f}** (200 videos "
@@ -416,7 +416,7 @@ Trained on CPU with 1 thread in {report['train_seconds']:.0f} s (wall clock on a
 (up to {c.eval_clips} evenly spaced per video), {report['video_accuracy']:.3f} per video
 (majority vote) on {report['videos']} videos.
 {procedural}{extra}"""
-    data = f"""{credit} For teaching and research only; credit the sources.
+    data = f"""{credit}
 Split: {c.holdout:.0%} of the source videos of each class held out (seed {c.split_seed}),
 a video and its mirror image always on the same side
 ({report['train_videos']} training videos, {report['held_out_videos']} held out)."""
