@@ -52,6 +52,7 @@ GROUPS: dict[str, dict[str, str]] = {
     },
     "export": {
         "mocogan": "course_kit.mocogan.export:export_main",
+        "svg": "course_kit.svg.commands:export_main",
     },
     "make-data": {
         "push": "course_kit.svg.commands:make_data_push_main",

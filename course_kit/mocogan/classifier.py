@@ -388,57 +388,39 @@ def procedural_shapes_accuracy(model: VideoClassifier, n: int = 200, seed: int =
 
 # --- shipping ---------------------------------------------------------------------------------
 
-_CREDITS = {
-    "weizmann": ("the Weizmann \"Actions as Space-Time Shapes\" database (Gorelick, Blank, "
-                 "Shechtman, Irani, Basri; ICCV 2005 / PAMI 2007), as the 64x64 four-action "
-                 "subset of the official MoCoGAN repository (github.com/sergeytulyakov/mocogan, "
-                 "CC BY-NC-ND 4.0)"),
-    "shapes": ("the shape-motion set of the official MoCoGAN repository "
-               "(github.com/sergeytulyakov/mocogan, CC BY-NC-ND 4.0)"),
-}
-
-
 def model_card(name: str, config: ClassifierConfig, report: dict, extra: str = "") -> str:
-    """Markdown card: what it is, the data credit, the recipe and the measured accuracy."""
+    """Markdown card (the kit's template): what it is, the recipe, the measured accuracy, the data credit."""
+    from ..training.card import CREDITS, render_card
     c = config
-    credit = _CREDITS.get(c.dataset, f"the videos under {report.get('data')}")
+    credit = CREDITS.get(c.dataset, f"The videos under {report.get('data')}; credit their sources.")
     procedural = ""
     if "procedural_accuracy" in report:
         procedural = (f"\nAccuracy on procedural shapes: **{report['procedural_accuracy']:.3f}** (200 videos "
                       f"of `course_kit.data.shape_motion_videos`, seed 2024).\n")
-    return f"""# {name}
-
-A small 3D-CNN action classifier ({report['parameters']:,} parameters, fp16 weights) that
+    intro = f"""A small 3D-CNN action classifier ({report['parameters']:,} parameters, fp16 weights) that
 the kit uses to evaluate MoCoGAN models offline: Motion Control Score,
 an Inception-Score-like number, and the Frechet distance of its
 {c.features}-d penultimate features (`course-kit evaluate mocogan`).
 
 - Classes: {', '.join(c.class_names)} (class folders in sorted order).
 - Input: (N, 3, {c.n_frames}, {c.image_size}, {c.image_size}) in [-1, 1]: {c.n_frames} frames with
-  frame stride {c.stride} from a real video (what MoCoGAN trains on).
-
-## Data
-
-Trained on {credit}. For teaching and research only; credit the sources.
-Split: {c.holdout:.0%} of the source videos of each class held out (seed {c.split_seed}),
-a video and its mirror image always on the same side
-({report['train_videos']} training videos, {report['held_out_videos']} held out).
-
-## Recipe
-
-Width {c.width} (four strided 3D-conv stages, BatchNorm, LeakyReLU){f', frames average-pooled {c.pool}x first' if c.pool > 1 else ''}{', frame differences as extra input channels' if c.motion_input else ''}{', clips standardised per channel' if c.standardize else ''}{', features averaged with the mirrored clip (left/right invariant)' if c.mirror_average else ''};
+  frame stride {c.stride} from a real video (what MoCoGAN trains on)."""
+    usage = ["import course_kit", f"classifier = course_kit.load_pretrained({name!r})"]
+    recipe = f"""Width {c.width} (four strided 3D-conv stages, BatchNorm, LeakyReLU){f', frames average-pooled {c.pool}x first' if c.pool > 1 else ''}{', frame differences as extra input channels' if c.motion_input else ''}{', clips standardised per channel' if c.standardize else ''}{', features averaged with the mirrored clip (left/right invariant)' if c.mirror_average else ''};
 dropout 0.3 before the head. AdamW (one-cycle, max lr {c.lr}, weight decay 1e-4),
 batch {c.batch}, {c.steps} steps, seed {c.seed}. Augmentation: random clip windows{', random horizontal flips' if c.flip else ' (no flips: a flipped left motion would be a right motion)'},
 random shifts up to {c.shift} px, per-channel gain/offset jitter {c.jitter}.
 Trained on CPU with 1 thread in {report['train_seconds']:.0f} s (wall clock on a shared machine;
-`course-kit train classifier --data ... --recipe {c.dataset or 'weizmann'} --name {name}`).
-
-## Measured
-
-Held-out accuracy: **{report['clip_accuracy']:.3f}** on {report['clips']} clips
+`course-kit train classifier --data ... --recipe {c.dataset or 'weizmann'} --name {name}`)."""
+    measured = f"""Held-out accuracy: **{report['clip_accuracy']:.3f}** on {report['clips']} clips
 (up to {c.eval_clips} evenly spaced per video), {report['video_accuracy']:.3f} per video
 (majority vote) on {report['videos']} videos.
 {procedural}{extra}"""
+    data = f"""{credit}
+Split: {c.holdout:.0%} of the source videos of each class held out (seed {c.split_seed}),
+a video and its mirror image always on the same side
+({report['train_videos']} training videos, {report['held_out_videos']} held out)."""
+    return render_card(name, intro, usage, recipe=recipe, measured=measured, data=data)
 
 
 def save_classifier(name: str, model: VideoClassifier, report: dict, extra_card: str = "",

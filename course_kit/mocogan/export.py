@@ -1,30 +1,22 @@
 """Turn a training run into a shipped model: fp16 safetensors, sha256 manifest, model card.
 
-The card states what a user needs to trust the model: the data and its
-credit, the recipe (from the run's own config.json), how far it trained, and
-the metrics measured by ``course-kit evaluate mocogan`` beside the real
-held-out reference, including where they fall short of the targets.
+The card (the kit's template, ``course_kit.training.card``) states what a user
+needs to trust the model: the data and its credit, the recipe (from the run's
+checkpoint), how far it trained, and the metrics measured by ``course-kit
+evaluate mocogan`` beside the real held-out reference, including where they
+fall short of the targets.
 """
 
 from __future__ import annotations
 
-import json
 import shlex
 from pathlib import Path
 
-import torch
-
 from ..pretrained import PRETRAINED_DIR, save_pretrained
+from ..training.card import CREDITS, render_card
+from ..training.run import MOCOGAN, RunFolder
 
-DATA_CREDITS = {
-    "weizmann": ("Weizmann human-action videos (Gorelick, Blank, Shechtman, Irani, Basri: "
-                 "\"Actions as Space-Time Shapes\", ICCV 2005 / PAMI 2007), 64x64 strips copied "
-                 "from the official MoCoGAN repository (github.com/sergeytulyakov/mocogan, "
-                 "CC BY-NC-ND 4.0). Teaching and research use only."),
-    "shapes": ("The MoCoGAN shape-motion set from the official MoCoGAN repository "
-               "(github.com/sergeytulyakov/mocogan, CC BY-NC-ND 4.0)."),
-    "procedural": "The kit's own procedural shape-motion generator (course_kit.data.shapes).",
-}
+DATA_CREDITS = {name: CREDITS[name] for name in ("weizmann", "shapes", "procedural")}  # --credit's choices
 
 
 def train_command(cfg: dict, mcfg: dict, step: int) -> str:
@@ -42,19 +34,16 @@ def train_command(cfg: dict, mcfg: dict, step: int) -> str:
 
 def model_card(name: str, run: dict, step: int, data_credit: str, metrics_table: str | None,
                notes: str = "") -> str:
+    """The card of a MoCoGAN checkpoint ``run`` (its dict) trained ``step`` steps, in the kit's card template."""
     cfg, mcfg = run["config"], run["model_config"]
     actions = ", ".join(mcfg["action_names"]) or "none (unconditional)"
-    lines = [
-        f"# {name}", "",
-        f"A MoCoGAN generator (G_I + R_M) at {mcfg['image_size']}x{mcfg['image_size']}. The motion "
-        f"network R_M is the MP's `LSTM({mcfg['d_motion'] + len(mcfg['action_names'])}, "
-        f"{mcfg['motion_hidden']})`, so a student's LSTM class loads its weights "
-        f"(`model.with_motion(MyLSTM(...))`).", "",
-        "```python", "import course_kit",
-        f"model = course_kit.load_pretrained({name!r})",
-        "videos = model.sample(8, n_frames=16, seed=0)  # uint8 (8, 16, H, W, 3)", "```", "",
-        "## Data", "", data_credit, "",
-        "## Recipe", "",
+    intro = (f"A MoCoGAN generator (G_I + R_M) at {mcfg['image_size']}x{mcfg['image_size']}. The motion "
+             f"network R_M is the MP's `LSTM({mcfg['d_motion'] + len(mcfg['action_names'])}, "
+             f"{mcfg['motion_hidden']})`, so a student's LSTM class loads its weights "
+             f"(`model.with_motion(MyLSTM(...))`).")
+    usage = ["import course_kit", f"model = course_kit.load_pretrained({name!r})",
+             "videos = model.sample(8, n_frames=16, seed=0)  # uint8 (8, 16, H, W, 3)"]
+    recipe = "\n".join([
         f"- actions (z_A -> R_M): {actions}",
         f"- z_C {mcfg['d_content']}, z_M noise {mcfg['d_motion']} ({mcfg['noise']} noise every step), "
         f"R_M hidden {mcfg['motion_hidden']}"
@@ -67,13 +56,10 @@ def model_card(name: str, run: dict, step: int, data_credit: str, metrics_table:
         f"instance noise {cfg['instance_noise']}",
         f"- trained {step} steps (seed {cfg['seed']})",
         f"- reproduce: `{train_command(cfg, mcfg, step)}`", "",
-        "Weights are stored in float16 (loaded as float32).", "",
-    ]
-    if metrics_table:
-        lines += ["## Measured", "", "```", metrics_table, "```", ""]
-    if notes:
-        lines += ["## Notes", "", notes.strip(), ""]
-    return "\n".join(lines)
+        "Weights are stored in float16 (loaded as float32).",
+    ])
+    measured = f"```\n{metrics_table}\n```" if metrics_table else ""
+    return render_card(name, intro, usage, recipe=recipe, measured=measured, data=data_credit, notes=notes)
 
 
 def export_run(run_dir: str | Path, name: str, data_credit: str, metrics_table: str | None = None,
@@ -83,8 +69,10 @@ def export_run(run_dir: str | Path, name: str, data_credit: str, metrics_table: 
 
     ``action_names`` renames the actions (class folders are often numbers).
     """
-    run_dir = Path(run_dir)
-    state = torch.load(run_dir / "checkpoint.pt", map_location="cpu", weights_only=True)
+    run = RunFolder(run_dir, MOCOGAN)
+    state = run.load_checkpoint(map_location="cpu")
+    if state is None:
+        raise FileNotFoundError(f"export_run: {run.checkpoint} is missing (is {run_dir} a training run folder?)")
     if action_names is not None:
         old = state["model_config"]["action_names"]
         if len(action_names) != len(old):
@@ -111,7 +99,7 @@ def export_main(argv: list[str]) -> int:
     p.add_argument("--notes", default="", help="free text for the card's Notes section")
     p.add_argument("--directory", default=str(PRETRAINED_DIR), help="where the package's models live")
     a = p.parse_args(argv)
-    cfg = json.loads((Path(a.run) / "config.json").read_text())
+    cfg = RunFolder(a.run, MOCOGAN).read_config()
     credit = a.credit or ("procedural" if cfg["data"] == "shapes" else
                           "shapes" if "shape" in cfg["data"] else "weizmann")
     table = None

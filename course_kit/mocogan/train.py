@@ -13,7 +13,9 @@ recognises the action it was asked for. Adam 2e-4, betas (0.5, 0.999).
 Everything needed to continue is checkpointed atomically every
 ``checkpoint_every`` steps (weights, optimisers, RNG states, step), so a run
 killed with ``kill -9`` resumes losing only the steps since that checkpoint.
-Losses go to ``losses.csv``; sample GIFs from fixed seeds to ``samples/``.
+Losses go to ``losses.csv``; sample GIFs from fixed seeds to ``samples/``;
+the run's config to ``config.json`` (the run folder every trainer shares:
+``course_kit.training.run``).
 Run under ``torchrun`` for several processes (DistributedDataParallel; gloo
 on CPU, nccl on CUDA).
 """
@@ -21,9 +23,7 @@ on CPU, nccl on CUDA).
 from __future__ import annotations
 
 import copy
-import csv
 import gc
-import json
 import os
 import time
 from dataclasses import asdict, dataclass, field
@@ -37,11 +37,11 @@ from torch.nn import functional as F
 
 from ..data import VideoDataset, scan_class_folders, shape_motion_videos
 from ..device import pick_device
-from ..media import tile_videos, write_video
+from ..media import tile_videos
+from ..training.run import CHECKPOINT, MOCOGAN, RunFolder  # noqa: F401 (CHECKPOINT: re-exported)
 from .model import MoCoGAN, MoCoGANConfig, from_uint8_frames, to_uint8_frames
 from .networks import ImageDiscriminator, VideoDiscriminator, init_dcgan_weights
 
-CHECKPOINT = "checkpoint.pt"
 LOSSES = ("bce", "hinge")
 LOSS_COLUMNS = ["step", "loss_d_image", "loss_d_video", "loss_g_image", "loss_g_video",
                 "loss_d_action", "loss_g_action", "seconds"]
@@ -133,6 +133,7 @@ class Trainer:
     def __init__(self, cfg: TrainConfig):
         self.cfg = cfg
         self.out = Path(cfg.out)
+        self.run = RunFolder(self.out, MOCOGAN)
         self.distributed = dist.is_available() and "RANK" in os.environ and "WORLD_SIZE" in os.environ
         self._owns_process_group = self.distributed and not dist.is_initialized()
         if self._owns_process_group:
@@ -311,21 +312,13 @@ class Trainer:
 
     def save_checkpoint(self) -> Path:
         """Atomic: write a temporary file, fsync, then rename over the old one."""
-        path = self.out / CHECKPOINT
-        tmp = path.with_suffix(".tmp")
-        with open(tmp, "wb") as f:
-            torch.save(self.state(), f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        return path
+        return self.run.save_checkpoint(self.state())
 
     def load_checkpoint(self) -> bool:
-        path = self.out / CHECKPOINT
-        if not path.exists():
-            return False
         # Our own file, written by save_checkpoint; weights_only keeps it pickle-free.
-        s = torch.load(path, map_location=self.device, weights_only=True)
+        s = self.run.load_checkpoint(map_location=self.device)
+        if s is None:
+            return False
         self.model.load_state_dict(s.get("model_trained", s["model"]))
         if self.ema_model is not None:
             self.ema_model.load_state_dict(s["model"])
@@ -352,18 +345,7 @@ class Trainer:
         else:
             videos = self.sampler.generate(seeds, [s + 100 for s in seeds], n_frames=m.n_frames)
             grid = tile_videos(videos, columns=4)
-        return write_video(self.out / "samples" / f"step{self.step:07d}.gif", grid, fps=8)
-
-
-def _truncate_log(path: Path, step: int) -> None:
-    """Drop rows logged after the checkpoint we resume from (they will be redone)."""
-    if not path.exists():
-        return
-    with open(path, newline="") as f:
-        rows = list(csv.reader(f))
-    keep = [rows[0]] + [r for r in rows[1:] if r and int(r[0]) <= step]
-    with open(path, "w", newline="") as f:
-        csv.writer(f).writerows(keep)
+        return self.run.write_sample(self.step, grid, fps=8)
 
 
 def train(cfg: TrainConfig, progress: bool = True) -> Trainer:
@@ -371,21 +353,17 @@ def train(cfg: TrainConfig, progress: bool = True) -> Trainer:
     from tqdm.auto import tqdm
 
     trainer = Trainer(cfg)
-    out = trainer.out
+    run = trainer.run
     main_process = trainer.rank == 0
     if main_process:
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "config.json").write_text(json.dumps(asdict(cfg), indent=1, default=list) + "\n")
+        run.mkdir().write_config(asdict(cfg))
     if trainer.distributed:
         dist.barrier()
     resumed = trainer.load_checkpoint()
-    log_path = out / "losses.csv"
     if main_process:
         if resumed:
-            _truncate_log(log_path, trainer.step)
-        if not log_path.exists():
-            with open(log_path, "w", newline="") as f:
-                csv.writer(f).writerow(LOSS_COLUMNS)
+            run.trim_logs(trainer.step)
+        run.start_log(LOSS_COLUMNS)
     bar = tqdm(total=cfg.steps, initial=trainer.step, disable=not (progress and main_process),
                desc="MoCoGAN", unit="step", dynamic_ncols=True)
     start = time.perf_counter()
@@ -394,9 +372,8 @@ def train(cfg: TrainConfig, progress: bool = True) -> Trainer:
         bar.update(1)
         if main_process and (trainer.step % cfg.log_every == 0 or trainer.step == cfg.steps):
             bar.set_postfix(d=f"{losses['loss_d_video']:.2f}", g=f"{losses['loss_g_video']:.2f}")
-            with open(log_path, "a", newline="") as f:
-                csv.writer(f).writerow([trainer.step, *(f"{losses[c]:.5f}" for c in LOSS_COLUMNS[1:-1]),
-                                        f"{time.perf_counter() - start:.2f}"])
+            run.log(LOSS_COLUMNS, {"step": trainer.step, **{c: f"{losses[c]:.5f}" for c in LOSS_COLUMNS[1:-1]},
+                                   "seconds": f"{time.perf_counter() - start:.2f}"})
         if main_process and cfg.sample_every and trainer.step % cfg.sample_every == 0:
             trainer.write_samples()
         if trainer.step % cfg.checkpoint_every == 0 or trainer.step == cfg.steps:

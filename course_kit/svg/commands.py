@@ -1,4 +1,4 @@
-"""``course-kit train svg``, ``evaluate svg`` and ``make-data push``: parse, call the library, print.
+"""``course-kit train svg``, ``evaluate svg``, ``export svg`` and ``make-data push``: parse, call the library, print.
 
 ``course_kit/cli.py`` maps each to a ``*_main(argv)`` here (its GROUPS table).
 """
@@ -13,7 +13,7 @@ from .model import SVGConfig
 from .schedules import KL_SCHEDULES
 from .train import TrainConfig
 
-__all__ = ["train_main", "evaluate_main", "make_data_push_main"]
+__all__ = ["train_main", "evaluate_main", "export_main", "make_data_push_main"]
 
 # `course-kit train svg` spells every TrainConfig field and these SVGConfig fields (TrainConfig.model);
 # names, types and defaults come from the dataclasses (course_kit.options).
@@ -97,6 +97,45 @@ def evaluate_main(argv: list[str]) -> int:
     if args.out:
         paths = report.save(args.out)
         print("wrote " + ", ".join(str(p) for p in paths))
+    return 0
+
+
+def export_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="course-kit export svg",
+        description="Ship a finished SVG run as a pretrained model: fp16 safetensors, sha256 manifest, "
+                    "model card (from the run's log and config, and the evaluation table with --evaluate).")
+    p.add_argument("run", metavar="RUN", help="training run folder (holds model.safetensors, log.csv, config.json)")
+    p.add_argument("--name", required=True, help="shipped model name, e.g. svg-push")
+    p.add_argument("--evaluate", default=None, metavar="DATA",
+                   help="run `course-kit evaluate svg` on DATA's test split and put the table in the card")
+    p.add_argument("--deterministic", default=None, metavar="RUN",
+                   help="the deterministic baseline's run folder, evaluated beside it (with --evaluate)")
+    p.add_argument("--samples", type=int, default=10, help="K for best of K (default: 10)")
+    p.add_argument("--limit", type=int, default=None, help="evaluate only the first N test videos")
+    p.add_argument("--recipe", default=None,
+                   help="the card's commands (default: the run's own `course-kit train svg` line)")
+    p.add_argument("--hardware", default="the training machine", help="what it trained on, for the card")
+    p.add_argument("--kicked", action="store_true",
+                   help="the data was made with `make-data push --kick-at 1` (the card says so)")
+    p.add_argument("--note", action="append", default=[], help="one more line for the card's Limits (repeatable)")
+    p.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    p.add_argument("--directory", default=None, help="where the package's models live (default: the package's)")
+    return p
+
+
+def export_main(argv: list[str]) -> int:
+    args = export_parser().parse_args(argv)
+    import torch
+    from ..pretrained import PRETRAINED_DIR
+    from .publish import KICKED_WORLD, WORLD, export_run
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    path = export_run(args.run, args.name, evaluate_data=args.evaluate, deterministic_run=args.deterministic,
+                      samples=args.samples, limit=args.limit, recipe=args.recipe, hardware=args.hardware,
+                      limits=args.note, world=KICKED_WORLD if args.kicked else WORLD,
+                      directory=args.directory or PRETRAINED_DIR)
+    print(f"wrote {path} and its model card; manifest updated")
     return 0
 
 

@@ -5,9 +5,10 @@ scheduled sampling, the latent noise) comes from a generator seeded with
 (seed, s), and the schedules are pure functions of s, so a run killed at any
 point and started again with the same command continues exactly where its
 last checkpoint left off and ends with the same weights as an uninterrupted
-run. Outputs under ``out``:
+run. Outputs under ``out`` (the run folder every trainer shares: ``course_kit.training.run``):
 
     checkpoint.pt   model + optimizer + step (written to a temp file, then renamed)
+    config.json     the TrainConfig (runs begun before it was named so keep their train_config.json)
     log.csv         step, epoch, loss, mse, kl, beta, tf_ratio, seconds
     val.csv         step, PSNR per future step on fixed validation clips
     samples/*.gif   ground truth beside sampled futures
@@ -16,10 +17,8 @@ run. Outputs under ``out``:
 
 from __future__ import annotations
 
-import csv
 import json
 import math
-import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,18 +27,18 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from ..training.run import CHECKPOINT, SVG as SVG_LAYOUT, RunFolder
 from .data import PushVideos, clips_to_tensor, load_split
 from .metrics import psnr
 from .model import SVG, SVGConfig, from_pretrained_state
 from .free_bits import free_bits_kl
 from .objective import training_loss
 from .schedules import kl_beta, teacher_forcing_ratio
-from .visual import comparison_grid, save_gif
+from .visual import comparison_grid
 
 __all__ = ["TrainConfig", "train", "clips_to_tensor", "save_weights", "load_weights", "export_checkpoint",
            "CHECKPOINT"]
 
-CHECKPOINT = "checkpoint.pt"
 LOG_FIELDS = ["step", "epoch", "loss", "mse", "kl", "beta", "tf_ratio", "seconds"]
 
 
@@ -107,35 +106,6 @@ def export_checkpoint(checkpoint: str | Path, prefix: str | Path) -> tuple[Path,
     return save_weights(model.eval(), prefix)
 
 
-def _atomic_save(obj, path: Path) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        torch.save(obj, f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
-def _trim_csv(path: Path, last_step: int) -> None:
-    """Drop rows logged after the checkpoint we resume from: those steps will run again."""
-    if not path.exists():
-        return
-    with open(path, newline="") as f:
-        rows = list(csv.reader(f))
-    keep = rows[:1] + [r for r in rows[1:] if r and r[0].isdigit() and int(r[0]) <= last_step]
-    with open(path, "w", newline="") as f:
-        csv.writer(f).writerows(keep)
-
-
-def _append_csv(path: Path, fields: list[str], row: dict) -> None:
-    new = not path.exists()
-    with open(path, "a", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=fields)
-        if new:
-            w.writeheader()
-        w.writerow(row)
-
-
 def _validation_batch(model: SVG, val: PushVideos, n_videos: int):
     """The first ``n_videos`` validation clips, cut to n_past + n_future: (video, conditions)."""
     length = model.config.n_past + model.config.n_future
@@ -157,8 +127,9 @@ def validate(model: SVG, val: PushVideos, n_videos: int, seed: int = 0) -> list[
 
 
 @torch.no_grad()
-def write_samples(model: SVG, val: PushVideos, path: Path, n_videos: int = 4, n_samples: int = 3, seed: int = 0):
-    """A GIF: each row a validation clip, columns the ground truth then ``n_samples`` futures."""
+def write_samples(model: SVG, val: PushVideos, run: RunFolder, step: int, n_videos: int = 4, n_samples: int = 3,
+                  seed: int = 0) -> Path:
+    """``run``'s sample GIF of ``step``: each row a validation clip, columns the ground truth then ``n_samples`` futures."""
     cfg = model.config
     video, cond = _validation_batch(model, val, n_videos)
     was_training = model.training
@@ -167,7 +138,8 @@ def write_samples(model: SVG, val: PushVideos, path: Path, n_videos: int = 4, n_
     samples = [_to_uint8(model.generate(video[:, :, :cfg.n_past], cond, cfg.n_future, generator=g))
                for _ in range(n_samples if model.stochastic else 1)]
     model.train(was_training)
-    return save_gif(path, comparison_grid(val.frames[:n_videos, :video.shape[2]], samples, cfg.n_past))
+    return run.write_sample(step, comparison_grid(val.frames[:n_videos, :video.shape[2]], samples, cfg.n_past),
+                            fps=5, scale=2)
 
 
 def _condition_stats(train: PushVideos) -> tuple[list, list]:
@@ -181,10 +153,9 @@ def train(tc: TrainConfig, progress: bool = True, stop_after: int | None = None)
     ``stop_after`` ends this call after that many steps (a checkpoint is
     written), as when a Colab session runs out: call again to continue.
     """
-    out = Path(tc.out)
-    out.mkdir(parents=True, exist_ok=True)
-    ckpt_path = out / CHECKPOINT
-    checkpoint = torch.load(ckpt_path, weights_only=True) if ckpt_path.exists() else None
+    run = RunFolder(tc.out, SVG_LAYOUT).mkdir()
+    out, ckpt_path = run.out, run.checkpoint
+    checkpoint = run.load_checkpoint()
     if checkpoint is not None:
         saved = checkpoint["train_config"]
         differ = {k: (saved.get(k), v) for k, v in asdict(tc).items()
@@ -213,9 +184,8 @@ def train(tc: TrainConfig, progress: bool = True, stop_after: int | None = None)
         model.load_state_dict(checkpoint["model"])
         opt.load_state_dict(checkpoint["optimizer"])
         start = int(checkpoint["step"])
-        for name in ("log.csv", "val.csv"):
-            _trim_csv(out / name, start)
-    (out / "train_config.json").write_text(json.dumps(asdict(tc), indent=1) + "\n")
+        run.trim_logs(start)
+    run.write_config(asdict(tc))
 
     steps_per_epoch = max(1, math.ceil(len(train_set) / tc.batch_size))
     n_train, n_frames = train_set.frames.shape[:2]
@@ -244,7 +214,7 @@ def train(tc: TrainConfig, progress: bool = True, stop_after: int | None = None)
         result["loss"].backward()
         opt.step()
         done = step + 1
-        _append_csv(out / "log.csv", LOG_FIELDS, {
+        run.log(LOG_FIELDS, {
             "step": done, "epoch": epoch, "loss": f"{result['loss'].item():.6f}", "mse": f"{result['mse'].item():.6f}",
             "kl": f"{kl_true:.4f}", "beta": f"{beta:.3g}", "tf_ratio": f"{tf:.2f}",
             "seconds": f"{time.time() - t0:.1f}"})
@@ -252,14 +222,14 @@ def train(tc: TrainConfig, progress: bool = True, stop_after: int | None = None)
         bar.update(1)
         if done % tc.val_every == 0 or done == tc.steps:
             per_step = validate(model, val_set, tc.val_videos, seed=tc.seed)
-            _append_csv(out / "val.csv", ["step", "mean_psnr"] + [f"psnr_t{i + 1}" for i in range(len(per_step))],
-                        {"step": done, "mean_psnr": f"{np.mean(per_step):.3f}",
-                         **{f"psnr_t{i + 1}": f"{p:.3f}" for i, p in enumerate(per_step)}})
+            run.log(["step", "mean_psnr"] + [f"psnr_t{i + 1}" for i in range(len(per_step))],
+                    {"step": done, "mean_psnr": f"{np.mean(per_step):.3f}",
+                     **{f"psnr_t{i + 1}": f"{p:.3f}" for i, p in enumerate(per_step)}}, name="val.csv")
         if done % tc.sample_every == 0 or done == tc.steps:
-            write_samples(model, val_set, out / "samples" / f"step_{done:06d}.gif", seed=tc.seed)
+            write_samples(model, val_set, run, done, seed=tc.seed)
         if done % tc.checkpoint_every == 0 or done == end:
-            _atomic_save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": done,
-                          "train_config": asdict(tc), "model_config": model_cfg.to_dict()}, ckpt_path)
+            run.save_checkpoint({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": done,
+                                 "train_config": asdict(tc), "model_config": model_cfg.to_dict()})
     bar.close()
     model.eval()
     if end == tc.steps:
