@@ -15,7 +15,8 @@ import torch
 import course_kit
 from course_kit.course import release as rel
 from course_kit.course.settings import load_settings
-from course_kit.svg import hidden_checks, losses, metrics, objective, schedules
+from course_kit.assignments.svg import hidden_checks
+from course_kit.svg import losses, metrics, objective, schedules
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "source" / "svg" / "svg.ipynb"
