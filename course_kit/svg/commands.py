@@ -8,24 +8,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..options import Options
-from .model import SVGConfig
-from .schedules import KL_SCHEDULES
+from .flags import _MODEL_FLAGS, MODEL_OPTIONS, TRAIN_OPTIONS  # noqa: F401 (tests read them here)
 from .train import TrainConfig
 
 __all__ = ["train_main", "evaluate_main", "export_main", "make_data_push_main"]
-
-# `course-kit train svg` spells every TrainConfig field and these SVGConfig fields (TrainConfig.model);
-# names, types and defaults come from the dataclasses (course_kit.options).
-TRAIN_OPTIONS = Options(TrainConfig, {
-    "kl_schedule": dict(choices=KL_SCHEDULES),
-    "free_bits": dict(help="free bits: KL below this many nats per latent dimension costs nothing (0: off)"),
-    "bf16": dict(help="bfloat16 autocast on CPU (faster on AVX-512 BF16 CPUs: course-kit bench precision; "
-                      "runs then repeat only to bf16 rounding)"),
-}, skip=("model",))
-_MODEL_FLAGS = ("nf", "g_dim", "z_dim", "rnn_size", "predictor_layers", "latent_rnn_size", "n_past", "n_future")
-MODEL_OPTIONS = Options(SVGConfig, {name: dict(help="network size") for name in _MODEL_FLAGS},
-                        only=_MODEL_FLAGS, prefix="model.")
 
 
 def train_parser() -> argparse.ArgumentParser:

@@ -35,7 +35,7 @@ def training_summary(run: str | Path) -> dict:
 
 def train_command(train_config: dict, threads: int | None = 1) -> str:
     """The `course-kit train svg` line of a run's saved TrainConfig (flags from the config dataclasses)."""
-    from .commands import MODEL_OPTIONS, TRAIN_OPTIONS
+    from .flags import MODEL_OPTIONS, TRAIN_OPTIONS
     argv = (TRAIN_OPTIONS.argv(train_config, always=("data", "out", "steps"))
             + MODEL_OPTIONS.argv(train_config.get("model", {})))
     return shlex.join(["course-kit", "train", "svg", *(["--threads", str(threads)] if threads else []), *argv])

@@ -1,0 +1,26 @@
+"""The flags of `course-kit train svg`, generated from the config dataclasses (course_kit.options).
+
+Their own module so that the command line (``commands``) and the card's reproduce line
+(``publish``) read the same table without importing each other.
+"""
+
+from __future__ import annotations
+
+from ..options import Options
+from .model import SVGConfig
+from .schedules import KL_SCHEDULES
+from .train import TrainConfig
+
+__all__ = ["TRAIN_OPTIONS", "MODEL_OPTIONS"]
+
+# `course-kit train svg` spells every TrainConfig field and these SVGConfig fields (TrainConfig.model);
+# names, types and defaults come from the dataclasses (course_kit.options).
+TRAIN_OPTIONS = Options(TrainConfig, {
+    "kl_schedule": dict(choices=KL_SCHEDULES),
+    "free_bits": dict(help="free bits: KL below this many nats per latent dimension costs nothing (0: off)"),
+    "bf16": dict(help="bfloat16 autocast on CPU (faster on AVX-512 BF16 CPUs: course-kit bench precision; "
+                      "runs then repeat only to bf16 rounding)"),
+}, skip=("model",))
+_MODEL_FLAGS = ("nf", "g_dim", "z_dim", "rnn_size", "predictor_layers", "latent_rnn_size", "n_past", "n_future")
+MODEL_OPTIONS = Options(SVGConfig, {name: dict(help="network size") for name in _MODEL_FLAGS},
+                        only=_MODEL_FLAGS, prefix="model.")
