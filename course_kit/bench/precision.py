@@ -47,10 +47,8 @@ def _svg_step(nf: int, batch: int):
 
 def _mocogan_step(out: str, ngf: int, ndf: int, ndf_video: int):
     """A closure running one MoCoGAN alternating update (D_I, D_V, then G_I and R_M) on procedural shapes."""
-    from ..mocogan.train import TrainConfig, Trainer
-    trainer = Trainer(TrainConfig(data="shapes", out=out, procedural_videos=64, video_batch=8, image_batch=16,
-                                  device="cpu", seed=0, model=dict(ngf=ngf, ndf=ndf, ndf_video=ndf_video,
-                                                                   n_frames=16)))
+    from .training import shapes_trainer
+    trainer = shapes_trainer(out, device="cpu", ngf=ngf, ndf=ndf, ndf_video=ndf_video)
 
     def step(bf16: bool):
         with _autocast(bf16):

@@ -18,15 +18,20 @@ from ..mocogan.train import TrainConfig, Trainer
 from .timing import load_average
 
 
+def shapes_trainer(out: str, device: str | None = None, threads: int | None = None, ngf: int = 32, ndf: int = 32,
+                   ndf_video: int = 16, video_batch: int = 8, image_batch: int = 16, n_frames: int = 16) -> Trainer:
+    """A MoCoGAN trainer on 64 in-memory procedural shape videos (seed 0): the networks, not a disk."""
+    return Trainer(TrainConfig(data="shapes", out=out, procedural_videos=64, video_batch=video_batch,
+                               image_batch=image_batch, device=device, threads=threads, seed=0,
+                               model=dict(ngf=ngf, ndf=ndf, ndf_video=ndf_video, n_frames=n_frames)))
+
+
 def run(steps: int = 10, warmup: int = 2, device: str | None = None, threads: int | None = None,
         ngf: int = 32, ndf: int = 32, ndf_video: int = 16, video_batch: int = 8,
         image_batch: int = 16, n_frames: int = 16) -> dict[str, float]:
     """Seconds per step after ``warmup`` steps; returns the figures."""
     with tempfile.TemporaryDirectory(prefix="course-kit-bench-training-") as out:
-        cfg = TrainConfig(data="shapes", out=out, procedural_videos=64, video_batch=video_batch,
-                          image_batch=image_batch, device=device, threads=threads, seed=0,
-                          model=dict(ngf=ngf, ndf=ndf, ndf_video=ndf_video, n_frames=n_frames))
-        trainer = Trainer(cfg)
+        trainer = shapes_trainer(out, device, threads, ngf, ndf, ndf_video, video_batch, image_batch, n_frames)
         for _ in range(warmup):
             trainer.train_step()
         sync = torch.cuda.synchronize if trainer.device.type == "cuda" else (lambda: None)
