@@ -1,10 +1,13 @@
-"""The small-GAN recipe options of MoCoGAN training: hinge loss, lazy R1, a weight average, CPU bf16."""
+"""The small-GAN recipe options of MoCoGAN training: hinge loss, lazy R1, a weight average, CPU bf16,
+spectrally normalised discriminators with a minibatch standard-deviation channel."""
 
 import pytest
 import torch
+from torch import nn
 
+from course_kit.mocogan.networks import ImageDiscriminator, MinibatchStd, VideoDiscriminator
 from course_kit.mocogan.model import load_mocogan
-from course_kit.mocogan.train import Trainer, TrainConfig, train
+from course_kit.mocogan.train import MAX_SKIPPED_IN_A_ROW, Trainer, TrainConfig, TrainingDiverged, train
 
 TINY = dict(data="shapes", procedural_videos=16, video_batch=2, image_batch=4, stride=1, threads=1, seed=3,
             log_every=1, sample_every=0, device="cpu", model=dict(ngf=8, ndf=8, n_frames=8))
@@ -39,6 +42,53 @@ def test_recipe_resumes_exactly(tmp_path):
         assert all(torch.equal(a[key][k], b[key][k]) for k in a[key]), key
 
 
+def test_spectral_discriminators_with_minibatch_std_train_and_resume_exactly(tmp_path):
+    recipe = dict(loss="hinge", d_norm="spectral", mbstd=True, ema=0.9)
+    _run(tmp_path, "straight", 4, **recipe)
+    _run(tmp_path, "resumed", 3, **recipe)
+    _run(tmp_path, "resumed", 4, **recipe)
+    a = torch.load(tmp_path / "straight" / "checkpoint.pt", weights_only=True)
+    b = torch.load(tmp_path / "resumed" / "checkpoint.pt", weights_only=True)
+    assert any("parametrizations" in k for k in a["d_image"])        # the spectral norm is in the state
+    for key in ("model", "d_image", "d_video"):
+        assert all(torch.equal(a[key][k], b[key][k]) for k in a[key]), key
+
+
+def test_minibatch_std_sees_a_batch_of_look_alikes():
+    alike = torch.randn(1, 5, 4, 4).expand(6, -1, -1, -1)
+    varied = torch.randn(6, 5, 4, 4)
+    assert MinibatchStd()(alike)[:, -1].abs().max() < 1e-3              # a collapsed batch: no spread
+    assert MinibatchStd()(varied)[:, -1].min() > 0.5                    # real-like variety: spread near 1
+    assert MinibatchStd()(varied[:1]).shape == (1, 6, 4, 4)             # one sample still runs
+
+
+@pytest.mark.parametrize("size", [64, 96])
+def test_spectral_discriminators_have_no_batch_norm(size):
+    d_image = ImageDiscriminator(8, size, norm="spectral", mbstd=True)
+    d_video = VideoDiscriminator(8, 8, size, n_classes=2, norm="spectral", mbstd=True)
+    for d in (d_image, d_video):
+        assert not any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in d.modules())
+    assert d_image(torch.randn(3, 3, size, size)).shape == (3,)
+    logits, classes = d_video(torch.randn(3, 3, 8, size, size))
+    assert logits.shape == (3,) and classes.shape == (3, 2)
+
+
+def test_an_update_with_a_non_finite_gradient_is_skipped():
+    """bf16 on CPU now and then gives a NaN gradient; one applied step would poison every weight."""
+    trainer = Trainer(TrainConfig(**{**TINY, "out": "unused"}))
+    poisoned = trainer.d_video.head.weight
+    poisoned.register_hook(lambda grad: grad * float("nan"))
+    before = [p.detach().clone() for p in trainer.d_video.parameters()]
+    generator_before = [p.detach().clone() for p in trainer.model.parameters()]
+    trainer.train_step()
+    assert trainer.skipped == 1                                             # D's update, not G's
+    assert all(torch.equal(a, b) for a, b in zip(before, trainer.d_video.parameters()))
+    assert any(not torch.equal(a, b) for a, b in zip(generator_before, trainer.model.parameters()))
+    with pytest.raises(TrainingDiverged, match="D's gradients were non-finite for 20 updates in a row"):
+        for _ in range(MAX_SKIPPED_IN_A_ROW):
+            trainer.train_step()
+
+
 def test_default_recipe_checkpoint_is_unchanged(tmp_path):
     _run(tmp_path, "plain", 3)
     state = torch.load(tmp_path / "plain" / "checkpoint.pt", weights_only=True)
@@ -54,7 +104,8 @@ def test_hinge_losses():
 
 
 @pytest.mark.parametrize("kw, message", [(dict(loss="wgan"), "`loss` must be one of"),
-                                         (dict(ema=1.0), "`ema` must be in [0, 1)")])
+                                         (dict(ema=1.0), "`ema` must be in [0, 1)"),
+                                         (dict(d_norm="layer"), "`norm` must be one of")])
 def test_bad_recipe_options_are_named(kw, message):
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
         Trainer(TrainConfig(**{**TINY, "out": "unused", **kw}))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..options import Options
 from .model import MOTION_NORMS, NOISE_MODES, MoCoGANConfig
+from .networks import D_NORMS
 from .train import TrainConfig
 
 # How `course-kit train mocogan` spells the configs' fields; names, types and defaults come
@@ -32,6 +33,10 @@ TRAIN_OPTIONS = Options(TrainConfig, {
     "r1_every": dict(help="lazy R1: apply the penalty every N steps"),
     "ema": dict(help="decay of the generator's weight average, what checkpoints sample from (0: off; e.g. 0.999)"),
     "lr_d": dict(help="the discriminators' learning rate (default: --lr)"),
+    "d_norm": dict(help="the discriminators' normalisation: batch (the paper's) or spectral "
+                        "(spectral norm on every convolution, no batch norm)", choices=D_NORMS),
+    "mbstd": dict(help="a minibatch standard-deviation channel before each discriminator's head "
+                       "(against mode collapse)"),
     "threads": dict(help="CPU threads for torch"),
 }, skip=("betas", "weight_decay", "real_label", "action_weight", "model"))
 MODEL_OPTIONS = Options(MoCoGANConfig, {

@@ -5,6 +5,14 @@ z = [z_C, z_M(t)] to one frame in [-1, 1] (tanh); a video is G_I applied to
 every frame's vector. D_V uses 3D convolutions and is built for a clip
 length T >= 8 fixed at construction; with ``n_classes`` it also predicts the
 action (the conditional model's auxiliary classifier).
+
+Both discriminators take ``norm`` ("batch": the paper's batch norm;
+"spectral": spectral normalisation of every convolution and no batch norm,
+as small GANs on little data are trained) and ``mbstd`` (a minibatch
+standard-deviation channel before the head, Karras et al. 2018: a batch of
+fakes that all look alike is then easy to tell from real ones, which is what
+pushes a generator out of mode collapse). Neither changes the generator, so
+any discriminator trains a G_I that loads anywhere.
 """
 
 from __future__ import annotations
@@ -14,6 +22,27 @@ from torch import nn
 from torch.nn.utils.fusion import fuse_conv_bn_eval
 
 SUPPORTED_SIZES = (64, 96)
+D_NORMS = ("batch", "spectral")
+
+
+def _check_norm(norm: str, where: str) -> None:
+    if norm not in D_NORMS:
+        raise ValueError(f"{where}: `norm` must be one of {D_NORMS}, got {norm!r}")
+
+
+def _conv(conv: nn.Module, norm: str) -> nn.Module:
+    return nn.utils.parametrizations.spectral_norm(conv) if norm == "spectral" else conv
+
+
+class MinibatchStd(nn.Module):
+    """Appends one channel: the features' standard deviation across the batch, averaged (one number per batch)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.shape[0] < 2:   # one sample has no spread; 0 keeps single-sample calls working
+            std = torch.zeros((), dtype=x.dtype, device=x.device)
+        else:
+            std = x.float().var(0, unbiased=False).add(1e-8).sqrt().mean().to(x.dtype)
+        return torch.cat([x, std.expand(x.shape[0], 1, *x.shape[2:])], 1)
 
 
 def _check_size(image_size: int, where: str) -> int:
@@ -90,17 +119,20 @@ class GaussianNoise(nn.Module):
 class ImageDiscriminator(nn.Module):
     """D_I: (N, channels, S, S) -> (N,) logits, real vs generated frame."""
 
-    def __init__(self, ndf: int = 64, image_size: int = 64, channels: int = 3, noise: float = 0.0):
+    def __init__(self, ndf: int = 64, image_size: int = 64, channels: int = 3, noise: float = 0.0,
+                 norm: str = "batch", mbstd: bool = False):
         super().__init__()
         base = _check_size(image_size, "ImageDiscriminator")
+        _check_norm(norm, "ImageDiscriminator")
 
-        def down(c_in, c_out, norm=True):
-            return [GaussianNoise(noise), nn.Conv2d(c_in, c_out, 4, 2, 1, bias=False),
-                    *([nn.BatchNorm2d(c_out)] if norm else []), nn.LeakyReLU(0.2, True)]
+        def down(c_in, c_out, bn=True):
+            return [GaussianNoise(noise), _conv(nn.Conv2d(c_in, c_out, 4, 2, 1, bias=False), norm),
+                    *([nn.BatchNorm2d(c_out)] if bn and norm == "batch" else []), nn.LeakyReLU(0.2, True)]
 
         self.main = nn.Sequential(
-            *down(channels, ndf, norm=False), *down(ndf, ndf * 2), *down(ndf * 2, ndf * 4),
-            *down(ndf * 4, ndf * 8), GaussianNoise(noise), nn.Conv2d(ndf * 8, 1, base, 1, 0, bias=False),
+            *down(channels, ndf, bn=False), *down(ndf, ndf * 2), *down(ndf * 2, ndf * 4),
+            *down(ndf * 4, ndf * 8), *([MinibatchStd()] if mbstd else []), GaussianNoise(noise),
+            _conv(nn.Conv2d(ndf * 8 + int(mbstd), 1, base, 1, 0, bias=False), norm),
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -115,9 +147,11 @@ class VideoDiscriminator(nn.Module):
     """
 
     def __init__(self, n_frames: int = 16, ndf: int = 64, image_size: int = 64,
-                 channels: int = 3, n_classes: int = 0, noise: float = 0.0):
+                 channels: int = 3, n_classes: int = 0, noise: float = 0.0, norm: str = "batch",
+                 mbstd: bool = False):
         super().__init__()
         base = _check_size(image_size, "VideoDiscriminator")
+        _check_norm(norm, "VideoDiscriminator")
         if not isinstance(n_frames, int) or n_frames < 8:
             raise ValueError(f"VideoDiscriminator: `n_frames` must be an int >= 8, got {n_frames!r}")
         self.n_frames, self.n_classes = n_frames, n_classes
@@ -125,13 +159,15 @@ class VideoDiscriminator(nn.Module):
         for k, c_out in enumerate((ndf, ndf * 2, ndf * 4, ndf * 8)):
             t_stride = 2 if k in (1, 2) else 1
             layers += [GaussianNoise(noise),
-                       nn.Conv3d(c_in, c_out, (3, 4, 4), (t_stride, 2, 2), (1, 1, 1), bias=False)]
-            if k > 0:
+                       _conv(nn.Conv3d(c_in, c_out, (3, 4, 4), (t_stride, 2, 2), (1, 1, 1), bias=False), norm)]
+            if k > 0 and norm == "batch":
                 layers.append(nn.BatchNorm3d(c_out))
             layers.append(nn.LeakyReLU(0.2, True))
             t, c_in = (t - 1) // t_stride + 1, c_out
+        if mbstd:
+            layers.append(MinibatchStd())
         self.features = nn.Sequential(*layers)
-        self.head = nn.Conv3d(c_in, 1 + n_classes, (t, base, base), 1, 0, bias=False)
+        self.head = _conv(nn.Conv3d(c_in + int(mbstd), 1 + n_classes, (t, base, base), 1, 0, bias=False), norm)
 
     def forward(self, video: torch.Tensor):
         if video.dim() != 5 or video.shape[2] != self.n_frames:
@@ -144,10 +180,14 @@ class VideoDiscriminator(nn.Module):
 
 
 def init_dcgan_weights(module: nn.Module) -> None:
-    """DCGAN initialisation: conv weights N(0, 0.02), batch-norm scale N(1, 0.02)."""
+    """DCGAN initialisation: conv weights N(0, 0.02), batch-norm scale N(1, 0.02).
+
+    A spectrally normalised convolution gets its raw (pre-normalisation) weight initialised.
+    """
     for m in module.modules():
         if isinstance(m, (nn.Conv2d, nn.Conv3d, nn.ConvTranspose2d)):
-            nn.init.normal_(m.weight, 0.0, 0.02)
+            parametrized = nn.utils.parametrize.is_parametrized(m, "weight")
+            nn.init.normal_(m.parametrizations.weight.original if parametrized else m.weight, 0.0, 0.02)
         elif isinstance(m, (nn.BatchNorm2d, nn.BatchNorm3d)) and m.affine:
             nn.init.normal_(m.weight, 1.0, 0.02)
             nn.init.zeros_(m.bias)

@@ -37,12 +37,18 @@ from torch.nn import functional as F
 
 from ..data import VideoDataset, scan_class_folders, shape_motion_videos
 from ..device import pick_device
+from ..errors import CourseKitError
 from ..media import tile_videos
 from ..training.run import CHECKPOINT, MOCOGAN, RunFolder  # noqa: F401 (CHECKPOINT: re-exported)
 from .model import MoCoGAN, MoCoGANConfig, from_uint8_frames, to_uint8_frames
 from .networks import ImageDiscriminator, VideoDiscriminator, init_dcgan_weights
 
 LOSSES = ("bce", "hinge")
+MAX_SKIPPED_IN_A_ROW = 20
+
+
+class TrainingDiverged(CourseKitError, RuntimeError):
+    """Gradients stayed non-finite for many steps in a row: the run cannot recover by skipping."""
 LOSS_COLUMNS = ["step", "loss_d_image", "loss_d_video", "loss_g_image", "loss_g_video",
                 "loss_d_action", "loss_g_action", "seconds"]
 
@@ -79,6 +85,8 @@ class TrainConfig:
     r1_every: int = 4             # lazy R1: the penalty every this many steps, scaled up to match
     ema: float = 0.0              # decay of the generator's weight average (0: off; e.g. 0.999)
     lr_d: float | None = None     # the discriminators' learning rate (default: lr)
+    d_norm: str = "batch"         # the discriminators' normalisation: "batch" (the paper's) or "spectral"
+    mbstd: bool = False           # a minibatch standard-deviation channel before each discriminator's head
     threads: int | None = None
     model: dict = field(default_factory=dict)  # MoCoGANConfig overrides
 
@@ -155,9 +163,10 @@ class Trainer:
         self.mcfg = cfg.model_config(self.data.class_names)
         m = self.mcfg
         self.model = MoCoGAN(m).to(self.device)
-        self.d_image = ImageDiscriminator(m.ndf, m.image_size, noise=cfg.instance_noise).to(self.device)
+        d_kw = dict(noise=cfg.instance_noise, norm=cfg.d_norm, mbstd=cfg.mbstd)
+        self.d_image = ImageDiscriminator(m.ndf, m.image_size, **d_kw).to(self.device)
         self.d_video = VideoDiscriminator(m.n_frames, m.ndf_video or m.ndf, m.image_size, n_classes=m.n_actions,
-                                          noise=cfg.instance_noise).to(self.device)
+                                          **d_kw).to(self.device)
         init_dcgan_weights(self.d_image)
         init_dcgan_weights(self.d_video)
         if self.distributed:
@@ -178,6 +187,8 @@ class Trainer:
                                       **{**adam, "lr": cfg.lr_d or cfg.lr})
         self.ema_model = copy.deepcopy(self.model).eval().requires_grad_(False) if cfg.ema else None
         self.step = 0
+        self.skipped = 0          # updates skipped for non-finite gradients, over the whole run
+        self._skipped_in_a_row = {"D": 0, "G": 0}
         self.sample_seeds = list(range(8))
 
     def close(self) -> None:
@@ -245,7 +256,7 @@ class Trainer:
             loss_d = loss_d + cfg.r1 / 2 * cfg.r1_every * sum(g.pow(2).flatten(1).sum(1).mean() for g in grads)
         self.opt_d.zero_grad(set_to_none=True)
         loss_d.float().backward()
-        self.opt_d.step()
+        self._step_if_finite("D", self.opt_d, [*self.d_image.parameters(), *self.d_video.parameters()])
 
         with amp:
             gi, gv = self.di_ddp(fake_img), self.dv_ddp(fake)
@@ -256,13 +267,37 @@ class Trainer:
             loss_gi, loss_gv = self._g_loss(gi), self._g_loss(gv)
         self.opt_g.zero_grad(set_to_none=True)
         (loss_gi + loss_gv + cfg.action_weight * loss_g_action).float().backward()
-        self.opt_g.step()
+        self._step_if_finite("G", self.opt_g, list(self.model.parameters()))
         if self.ema_model is not None:
             self._update_ema()
         self.step += 1
         return dict(loss_d_image=loss_di.item(), loss_d_video=loss_dv.item(),
                     loss_g_image=loss_gi.item(), loss_g_video=loss_gv.item(),
                     loss_d_action=loss_d_action.item(), loss_g_action=loss_g_action.item())
+
+    def _step_if_finite(self, who: str, opt: torch.optim.Optimizer, params: list) -> None:
+        """``opt.step()`` unless a gradient holds inf or NaN; then the update is skipped, as AMP's grad scaler does.
+
+        bfloat16 autocast on CPU now and then yields a non-finite gradient
+        (seen in D_V's batch-normalised 3D convolutions, at random, in about
+        one small run in five); one such step would write NaN into every
+        weight for good. In fp32 no step is ever skipped, so exact resumes
+        are unchanged. Many skips in a row mean the run itself diverged.
+        """
+        grads = [p.grad for p in params if p.grad is not None]
+        total = torch.stack([g.float().sum() for g in grads]).sum() if grads else torch.zeros(())
+        if torch.isfinite(total):
+            opt.step()
+            self._skipped_in_a_row[who] = 0
+            return
+        opt.zero_grad(set_to_none=True)
+        self.skipped += 1
+        self._skipped_in_a_row[who] += 1
+        if self._skipped_in_a_row[who] >= MAX_SKIPPED_IN_A_ROW:
+            raise TrainingDiverged(f"train: {who}'s gradients were non-finite for {self._skipped_in_a_row[who]} "
+                                   f"updates in a "
+                                   f"row at step {self.step} (loss {self.cfg.loss}, bf16 on CPU "
+                                   f"{self.cfg.amp_cpu}); lower --lr or --lr-d, or train without --amp-cpu")
 
     def _d_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
         """The discriminator's loss on its real and fake logits."""
@@ -308,7 +343,7 @@ class Trainer:
                     opt_d=self.opt_d.state_dict(), torch_rng=torch.get_rng_state(),
                     numpy_rng=self.rng.bit_generator.state,
                     config=asdict(self.cfg), model_config=self.mcfg.to_dict(),
-                    world_size=self.world)
+                    world_size=self.world, skipped=self.skipped)
 
     def save_checkpoint(self) -> Path:
         """Atomic: write a temporary file, fsync, then rename over the old one."""
@@ -329,6 +364,7 @@ class Trainer:
         torch.set_rng_state(s["torch_rng"])
         self.rng.bit_generator.state = s["numpy_rng"]
         self.step = int(s["step"])
+        self.skipped = int(s.get("skipped", 0))
         return True
 
     # --- outputs ----------------------------------------------------------------
