@@ -5,8 +5,8 @@ import pytest
 import torch
 from torch import nn
 
-from course_kit.mocogan.networks import ImageDiscriminator, MinibatchStd, VideoDiscriminator
 from course_kit.mocogan.model import load_mocogan
+from course_kit.mocogan.networks import ImageDiscriminator, MinibatchStd, VideoDiscriminator
 from course_kit.mocogan.train import MAX_SKIPPED_IN_A_ROW, Trainer, TrainConfig, TrainingDiverged, train
 
 TINY = dict(data="shapes", procedural_videos=16, video_batch=2, image_batch=4, stride=1, threads=1, seed=3,

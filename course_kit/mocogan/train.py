@@ -44,13 +44,13 @@ from .model import MoCoGAN, MoCoGANConfig, from_uint8_frames, to_uint8_frames
 from .networks import ImageDiscriminator, VideoDiscriminator, init_dcgan_weights
 
 LOSSES = ("bce", "hinge")
-MAX_SKIPPED_IN_A_ROW = 20
+LOSS_COLUMNS = ["step", "loss_d_image", "loss_d_video", "loss_g_image", "loss_g_video",
+                "loss_d_action", "loss_g_action", "seconds"]
+MAX_SKIPPED_IN_A_ROW = 20   # non-finite updates in a row (of D or of G) that end a run
 
 
 class TrainingDiverged(CourseKitError, RuntimeError):
     """Gradients stayed non-finite for many steps in a row: the run cannot recover by skipping."""
-LOSS_COLUMNS = ["step", "loss_d_image", "loss_d_video", "loss_g_image", "loss_g_video",
-                "loss_d_action", "loss_g_action", "seconds"]
 
 
 @dataclass
@@ -279,8 +279,8 @@ class Trainer:
         """``opt.step()`` unless a gradient holds inf or NaN; then the update is skipped, as AMP's grad scaler does.
 
         bfloat16 autocast on CPU now and then yields a non-finite gradient
-        (seen in D_V's batch-normalised 3D convolutions, at random, in about
-        one small run in five); one such step would write NaN into every
+        (seen in D_V's batch-normalised 3D convolutions, at random: two or
+        three tiny 6-step runs in ten); one such step would write NaN into every
         weight for good. In fp32 no step is ever skipped, so exact resumes
         are unchanged. Many skips in a row mean the run itself diverged.
         """
@@ -295,8 +295,7 @@ class Trainer:
         self._skipped_in_a_row[who] += 1
         if self._skipped_in_a_row[who] >= MAX_SKIPPED_IN_A_ROW:
             raise TrainingDiverged(f"train: {who}'s gradients were non-finite for {self._skipped_in_a_row[who]} "
-                                   f"updates in a "
-                                   f"row at step {self.step} (loss {self.cfg.loss}, bf16 on CPU "
+                                   f"updates in a row at step {self.step} (loss {self.cfg.loss}, bf16 on CPU "
                                    f"{self.cfg.amp_cpu}); lower --lr or --lr-d, or train without --amp-cpu")
 
     def _d_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
