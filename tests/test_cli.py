@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from course_kit.bench import layers as bench_layers
 from course_kit.cli import main
 
@@ -60,6 +62,23 @@ def test_training_benchmark_reports_steps_per_second():
                            video_batch=2, image_batch=2, n_frames=8)
     assert figures["device"] == "cpu" and figures["steps per second"] > 0
     assert "steps/s" in training.report(figures, ngf=4)
+
+
+def test_training_benchmark_times_the_96px_recipe_from_the_command_line(capsys, monkeypatch):
+    """--image-size 96 and the recipe flags reach the trainer it times (what the card's cost per step reads)."""
+    from course_kit.bench import training
+    built = []
+    real = training.shapes_trainer
+    monkeypatch.setattr(training, "shapes_trainer", lambda *a, **k: built.append(real(*a, **k)) or built[-1])
+    assert training.main(["--device", "cpu", "--threads", "1", "--steps", "1", "--ngf", "4", "--ndf", "4",
+                          "--ndf-video", "4", "--video-batch", "2", "--image-batch", "2", "--frames", "8",
+                          "--image-size", "96", "--mbstd", "--r1", "1", "--ema", "0.9"]) == 0
+    out = capsys.readouterr().out
+    assert "image_size=96" in out and "mbstd=True" in out and "steps/s" in out
+    trainer, = built
+    assert trainer.model.config.image_size == 96 and trainer.cfg.mbstd and trainer.cfg.r1 == 1.0
+    with pytest.raises(ValueError, match="recipe options must be among"):
+        training.shapes_trainer("unused", lr=1.0)
 
 
 def test_a_kit_error_is_one_line_without_a_traceback(monkeypatch, capsys):

@@ -4,7 +4,9 @@ One step is the paper's alternating update (D_I and D_V, then G_I and R_M)
 on a batch of videos and frames. The data is the procedural shape-motion set
 made in memory, so the figure measures the networks, not a disk. The widths
 default to the shipped `weizmann-actions` recipe; pass the full-size widths
-(--ngf 64 --ndf 64) to see what a GPU run costs.
+(--ngf 64 --ndf 64) to see what a GPU run costs, --image-size 96 for the
+original MP's frame size, and the recipe flags (--amp-cpu, --mbstd, --r1,
+--ema) to time the recipe a shipped model was trained with.
 """
 
 from __future__ import annotations
@@ -18,20 +20,33 @@ from ..mocogan.train import TrainConfig, Trainer
 from .timing import load_average
 
 
+# TrainConfig fields a benchmark may set besides the widths: the recipe's cost, not where a run lives.
+RECIPE_FIELDS = ("amp_cpu", "mbstd", "r1", "r1_every", "ema")
+
+
 def shapes_trainer(out: str, device: str | None = None, threads: int | None = None, ngf: int = 32, ndf: int = 32,
-                   ndf_video: int = 16, video_batch: int = 8, image_batch: int = 16, n_frames: int = 16) -> Trainer:
-    """A MoCoGAN trainer on 64 in-memory procedural shape videos (seed 0): the networks, not a disk."""
+                   ndf_video: int = 16, video_batch: int = 8, image_batch: int = 16, n_frames: int = 16,
+                   image_size: int = 64, **recipe) -> Trainer:
+    """A MoCoGAN trainer on 64 in-memory procedural shape videos (seed 0): the networks, not a disk.
+
+    ``recipe``: any of RECIPE_FIELDS (e.g. ``mbstd=True, r1=1.0``), as ``course-kit train mocogan`` takes them.
+    """
+    unknown = set(recipe) - set(RECIPE_FIELDS)
+    if unknown:
+        raise ValueError(f"shapes_trainer: recipe options must be among {RECIPE_FIELDS}, got {sorted(unknown)}")
     return Trainer(TrainConfig(data="shapes", out=out, procedural_videos=64, video_batch=video_batch,
-                               image_batch=image_batch, device=device, threads=threads, seed=0,
-                               model=dict(ngf=ngf, ndf=ndf, ndf_video=ndf_video, n_frames=n_frames)))
+                               image_batch=image_batch, device=device, threads=threads, seed=0, **recipe,
+                               model=dict(ngf=ngf, ndf=ndf, ndf_video=ndf_video, n_frames=n_frames,
+                                          image_size=image_size)))
 
 
 def run(steps: int = 10, warmup: int = 2, device: str | None = None, threads: int | None = None,
         ngf: int = 32, ndf: int = 32, ndf_video: int = 16, video_batch: int = 8,
-        image_batch: int = 16, n_frames: int = 16) -> dict[str, float]:
-    """Seconds per step after ``warmup`` steps; returns the figures."""
+        image_batch: int = 16, n_frames: int = 16, image_size: int = 64, **recipe) -> dict[str, float]:
+    """Seconds per step after ``warmup`` steps (with lazy R1, use a multiple of ``r1_every``); returns the figures."""
     with tempfile.TemporaryDirectory(prefix="course-kit-bench-training-") as out:
-        trainer = shapes_trainer(out, device, threads, ngf, ndf, ndf_video, video_batch, image_batch, n_frames)
+        trainer = shapes_trainer(out, device, threads, ngf, ndf, ndf_video, video_batch, image_batch, n_frames,
+                                 image_size, **recipe)
         for _ in range(warmup):
             trainer.train_step()
         sync = torch.cuda.synchronize if trainer.device.type == "cuda" else (lambda: None)
@@ -68,8 +83,14 @@ def main(argv: list[str]) -> int:
     p.add_argument("--video-batch", type=int, default=8)
     p.add_argument("--image-batch", type=int, default=16)
     p.add_argument("--frames", type=int, default=16)
+    p.add_argument("--image-size", type=int, choices=(64, 96), default=64)
+    p.add_argument("--amp-cpu", action="store_true", help="bfloat16 autocast on CPU (as train mocogan --amp-cpu)")
+    p.add_argument("--mbstd", action="store_true", help="minibatch-std discriminators (as train mocogan --mbstd)")
+    p.add_argument("--r1", type=float, default=0.0, help="R1 weight, applied every 4th step (as train mocogan)")
+    p.add_argument("--ema", type=float, default=0.0, help="generator weight average decay (as train mocogan)")
     a = p.parse_args(argv)
     recipe = dict(ngf=a.ngf, ndf=a.ndf, ndf_video=a.ndf_video, video_batch=a.video_batch,
-                  image_batch=a.image_batch, n_frames=a.frames)
+                  image_batch=a.image_batch, n_frames=a.frames, image_size=a.image_size)
+    recipe.update({k: getattr(a, k) for k in ("amp_cpu", "mbstd", "r1", "ema") if getattr(a, k)})
     print(report(run(a.steps, device=a.device, threads=a.threads, **recipe), **recipe))
     return 0
