@@ -5,6 +5,7 @@ import pytest
 import torch
 from torch import nn
 
+from course_kit.mocogan.augment import augment, parse_policy
 from course_kit.mocogan.model import load_mocogan
 from course_kit.mocogan.networks import ImageDiscriminator, MinibatchStd, VideoDiscriminator
 from course_kit.mocogan.train import MAX_SKIPPED_IN_A_ROW, Trainer, TrainConfig, TrainingDiverged, train
@@ -105,7 +106,8 @@ def test_hinge_losses():
 
 @pytest.mark.parametrize("kw, message", [(dict(loss="wgan"), "`loss` must be one of"),
                                          (dict(ema=1.0), "`ema` must be in [0, 1)"),
-                                         (dict(d_norm="layer"), "`norm` must be one of")])
+                                         (dict(d_norm="layer"), "`norm` must be one of"),
+                                         (dict(augment="color,flip"), "subset of color, translation, cutout")])
 def test_bad_recipe_options_are_named(kw, message):
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
         Trainer(TrainConfig(**{**TINY, "out": "unused", **kw}))
@@ -124,3 +126,69 @@ def test_the_weight_average_warms_up():
         first.zero_()
     trainer._update_ema()                       # late: decay 0.999
     assert torch.allclose(first, torch.full_like(first, 0.001))
+
+
+def _shifted(frame, dy, dx, r):
+    """``frame`` (..., H, W) moved by (dy, dx) with zeros coming in, as the translation draws it."""
+    h, w = frame.shape[-2:]
+    return nn.functional.pad(frame, [r, r, r, r])[..., r + dy:r + dy + h, r + dx:r + dx + w]
+
+
+def test_augmentation_treats_a_clip_as_one_picture():
+    """D_V judges consistency in time: every frame of a clip gets the same shift, cut-out and colour change."""
+    torch.manual_seed(0)
+    clips = torch.rand(12, 3, 5, 16, 16) * 2 - 1
+    shifted = augment(clips, ("translation",))
+    shifts = set()
+    for clip, out in zip(clips, shifted):
+        found = [(dy, dx) for dy in range(-2, 3) for dx in range(-2, 3) if torch.equal(_shifted(clip, dy, dx, 2), out)]
+        assert len(found) >= 1
+        shifts.add(found[0])
+    assert len(shifts) > 3                                  # clips are shifted independently
+    cut = augment(clips, ("cutout",))
+    zeroed = (cut == 0).all(dim=1)                          # (N, T, H, W): the cut-out square
+    assert torch.equal(zeroed, zeroed[:, :1].expand_as(zeroed)) and zeroed.any()
+    still = clips[:, :, :1].expand_as(clips).contiguous()  # clips whose frames are all the same picture
+    for policy in (("color",), ("color", "translation", "cutout")):
+        out = augment(still, policy)
+        assert torch.allclose(out, out[:, :, :1].expand_as(out), atol=1e-6), policy   # ...stay so
+    brightness = augment(still, ("color",)).mean(dim=(1, 2, 3, 4))
+    assert brightness.std() > 0.05                          # drawn afresh for each clip
+
+
+def test_augmentation_is_differentiable_and_seeded():
+    x = (torch.rand(4, 3, 8, 8) * 2 - 1).requires_grad_(True)
+    policy = parse_policy("color, translation,cutout")
+    assert policy == ("color", "translation", "cutout") and parse_policy("") == ()
+    y = augment(x, policy, torch.Generator().manual_seed(5))
+    y.square().sum().backward()
+    assert x.grad is not None and x.grad.abs().sum() > 0    # the generator learns through it
+    assert torch.equal(y, augment(x, policy, torch.Generator().manual_seed(5)))
+    with pytest.raises(ValueError, match=r"frames \(N, C, H, W\) or clips"):
+        augment(torch.zeros(3, 8, 8), policy)
+
+
+def test_augmented_training_resumes_exactly(tmp_path):
+    recipe = dict(augment="color,translation,cutout", ema=0.9)
+    _run(tmp_path, "straight", 4, **recipe)
+    _run(tmp_path, "resumed", 3, **recipe)
+    _run(tmp_path, "resumed", 4, **recipe)
+    a = torch.load(tmp_path / "straight" / "checkpoint.pt", weights_only=True)
+    b = torch.load(tmp_path / "resumed" / "checkpoint.pt", weights_only=True)
+    plain = _run(tmp_path, "plain", 4, ema=0.9)
+    c = torch.load(tmp_path / "plain" / "checkpoint.pt", weights_only=True)
+    for key in ("model", "d_image", "d_video"):
+        assert all(torch.equal(a[key][k], b[key][k]) for k in a[key]), key
+    assert not all(torch.equal(a["d_image"][k], c["d_image"][k]) for k in a["d_image"])   # it did augment
+    assert a["config"]["augment"] == "color,translation,cutout"
+
+
+def test_the_card_says_the_small_data_recipe_in_words():
+    from dataclasses import asdict
+    from course_kit.mocogan.export import _regularisers
+    cfg = asdict(TrainConfig(r1=1.0, mbstd=True, augment="color,cutout", ema=0.999, amp_cpu=True))
+    words = _regularisers(cfg)
+    for part in ("bce loss", "R1 penalty gamma 1.0 every 4 steps", "minibatch-std", "(color,cutout)",
+                 "weight average (EMA decay 0.999)", "bfloat16"):
+        assert part in words, part
+    assert _regularisers({"stride": 2}) == "bce loss"     # a run saved before these options existed

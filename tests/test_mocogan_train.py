@@ -65,6 +65,7 @@ def test_train_cli_writes_checkpoint_log_and_samples(tmp_path):
     card = model_card("tiny-shapes", directory=shipped)
     assert "trained 4 steps" in card and "procedural shape-motion generator" in card
     assert "--ngf 8" in card and "--motion-norm fixed" in card and "batch norm held fixed" in card
+    assert "- losses and regularisers: bce loss\n" in card          # the paper's recipe, nothing added
     # the card's reproduce line parses back to the run's own recipe
     from dataclasses import asdict
     import json

@@ -37,6 +37,8 @@ TRAIN_OPTIONS = Options(TrainConfig, {
                         "(spectral norm on every convolution, no batch norm)", choices=D_NORMS),
     "mbstd": dict(help="a minibatch standard-deviation channel before each discriminator's head "
                        "(against mode collapse)"),
+    "augment": dict(help="differentiable augmentation of both discriminators' inputs (Zhao et al. 2020), a "
+                         "comma-separated subset of color,translation,cutout; one draw per clip (default: none)"),
     "threads": dict(help="CPU threads for torch"),
 }, skip=("betas", "weight_decay", "real_label", "action_weight", "model"))
 MODEL_OPTIONS = Options(MoCoGANConfig, {

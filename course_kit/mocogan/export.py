@@ -32,6 +32,26 @@ def train_command(cfg: dict, mcfg: dict, step: int) -> str:
     return shlex.join(["course-kit", "train", "mocogan", *argv])
 
 
+def _regularisers(cfg: dict) -> str:
+    """The small-data options of a run in words (runs saved before an option existed did not use it)."""
+    parts = [f"{cfg.get('loss', 'bce')} loss"]
+    if cfg.get("r1"):
+        parts.append(f"R1 penalty gamma {cfg['r1']} every {cfg.get('r1_every', 4)} steps")
+    if cfg.get("mbstd"):
+        parts.append("minibatch-std discriminators")
+    if cfg.get("d_norm", "batch") == "spectral":
+        parts.append("spectral norm in D_I and D_V")
+    if cfg.get("augment"):
+        parts.append(f"differentiable augmentation ({cfg['augment']}) of both discriminators' inputs, one draw per clip")
+    if cfg.get("lr_d"):
+        parts.append(f"discriminator lr {cfg['lr_d']}")
+    if cfg.get("ema"):
+        parts.append(f"the shipped weights are the generator's weight average (EMA decay {cfg['ema']})")
+    if cfg.get("amp_cpu"):
+        parts.append("bfloat16 autocast on CPU")
+    return "; ".join(parts)
+
+
 def model_card(name: str, run: dict, step: int, data_credit: str, metrics_table: str | None,
                notes: str = "") -> str:
     """The card of a MoCoGAN checkpoint ``run`` (its dict) trained ``step`` steps, in the kit's card template."""
@@ -54,6 +74,7 @@ def model_card(name: str, run: dict, step: int, data_credit: str, metrics_table:
         f"- video batch {cfg['video_batch']}, image batch {cfg['image_batch']}, Adam lr {cfg['lr']} "
         f"betas {tuple(cfg['betas'])}, weight decay {cfg['weight_decay']}, real label {cfg['real_label']}, "
         f"instance noise {cfg['instance_noise']}",
+        f"- losses and regularisers: {_regularisers(cfg)}",
         f"- trained {step} steps (seed {cfg['seed']})",
         f"- reproduce: `{train_command(cfg, mcfg, step)}`", "",
         "Weights are stored in float16 (loaded as float32).",

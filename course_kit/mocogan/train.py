@@ -40,6 +40,7 @@ from ..device import pick_device
 from ..errors import CourseKitError
 from ..media import tile_videos
 from ..training.run import CHECKPOINT, MOCOGAN, RunFolder  # noqa: F401 (CHECKPOINT: re-exported)
+from .augment import augment, parse_policy
 from .model import MoCoGAN, MoCoGANConfig, from_uint8_frames, to_uint8_frames
 from .networks import ImageDiscriminator, VideoDiscriminator, init_dcgan_weights
 
@@ -87,6 +88,7 @@ class TrainConfig:
     lr_d: float | None = None     # the discriminators' learning rate (default: lr)
     d_norm: str = "batch"         # the discriminators' normalisation: "batch" (the paper's) or "spectral"
     mbstd: bool = False           # a minibatch standard-deviation channel before each discriminator's head
+    augment: str = ""             # DiffAugment policy for both discriminators' inputs, e.g. "color,translation,cutout"
     threads: int | None = None
     model: dict = field(default_factory=dict)  # MoCoGANConfig overrides
 
@@ -179,6 +181,7 @@ class Trainer:
             self.g_ddp, self.di_ddp, self.dv_ddp = self.model, self.d_image, self.d_video
         if cfg.loss not in LOSSES:
             raise ValueError(f"TrainConfig: `loss` must be one of {LOSSES}, got {cfg.loss!r}")
+        self.augment = parse_policy(cfg.augment)
         if not 0 <= cfg.ema < 1:
             raise ValueError(f"TrainConfig: `ema` must be in [0, 1) (0: off), got {cfg.ema!r}")
         adam = dict(lr=cfg.lr, betas=tuple(cfg.betas), weight_decay=cfg.weight_decay)
@@ -240,10 +243,10 @@ class Trainer:
         with amp:
             fake, actions = self._fake(cfg.video_batch)
             fake_img = self._frames(fake, cfg.image_batch)
-            # discriminators
-            di_real, di_fake = self.di_ddp(real_img), self.di_ddp(fake_img.detach())
+            # discriminators (on augmented inputs with --augment: the same transforms for real and fake)
+            di_real, di_fake = self.di_ddp(self._aug(real_img)), self.di_ddp(self._aug(fake_img.detach()))
             loss_di = self._d_loss(di_real, di_fake)
-            dv_real, dv_fake = self.dv_ddp(real), self.dv_ddp(fake.detach())
+            dv_real, dv_fake = self.dv_ddp(self._aug(real)), self.dv_ddp(self._aug(fake.detach()))
             loss_d_action = torch.zeros((), device=self.device)
             if m.n_actions:
                 (dv_real, cls_real), (dv_fake, _) = dv_real, dv_fake
@@ -259,7 +262,7 @@ class Trainer:
         self._step_if_finite("D", self.opt_d, [*self.d_image.parameters(), *self.d_video.parameters()])
 
         with amp:
-            gi, gv = self.di_ddp(fake_img), self.dv_ddp(fake)
+            gi, gv = self.di_ddp(self._aug(fake_img)), self.dv_ddp(self._aug(fake))
             loss_g_action = torch.zeros((), device=self.device)
             if m.n_actions:
                 gv, cls_fake = gv
@@ -274,6 +277,10 @@ class Trainer:
         return dict(loss_d_image=loss_di.item(), loss_d_video=loss_dv.item(),
                     loss_g_image=loss_gi.item(), loss_g_video=loss_gv.item(),
                     loss_d_action=loss_d_action.item(), loss_g_action=loss_g_action.item())
+
+    def _aug(self, x: torch.Tensor) -> torch.Tensor:
+        """A discriminator's input through the run's DiffAugment policy (unchanged without one)."""
+        return augment(x, self.augment) if self.augment else x
 
     def _step_if_finite(self, who: str, opt: torch.optim.Optimizer, params: list) -> None:
         """``opt.step()`` unless a gradient holds inf or NaN; then the update is skipped, as AMP's grad scaler does.
