@@ -45,7 +45,7 @@ STUDENT_MODULES = (
     "course_kit.mocogan", "course_kit.mocogan.classifier", "course_kit.mocogan.evaluate",
     "course_kit.mocogan.live", "course_kit.mocogan.metrics", "course_kit.mocogan.model",
     "course_kit.mocogan.motion", "course_kit.mocogan.networks", "course_kit.mocogan.noise_modes",
-    "course_kit.mocogan.train",
+    "course_kit.mocogan.augment", "course_kit.mocogan.train",
     "course_kit.training", "course_kit.training.card", "course_kit.training.run",
     "course_kit.svg", "course_kit.svg.data", "course_kit.svg.lab", "course_kit.svg.model", "course_kit.svg.world",
     "course_kit.widgets", "course_kit.widgets.colab", "course_kit.widgets.encode",
