@@ -18,6 +18,7 @@ comma-separated. A field whose value is None has no spelling: it is its default.
 from __future__ import annotations
 
 import argparse
+import copy
 import dataclasses
 import types
 import typing
@@ -101,6 +102,16 @@ class Options:
             self.options.append(_Option(name=name, dest=prefix + name, flag=spec.get("flag", flag_name(name)),
                                         default=default, kind=kind, type=kind_type, help=spec.get("help"),
                                         choices=choices))
+
+    def subset(self, names: tuple[str, ...]) -> "Options":
+        """The same options, only ``names`` (in that order): another command exposing some of these flags."""
+        by_name = {o.name: o for o in self.options}
+        unknown = sorted(set(names) - set(by_name))
+        if unknown:
+            raise ValueError(f"Options.subset: {self.cls.__name__}'s options have no {unknown}")
+        part = copy.copy(self)
+        part.options = [by_name[n] for n in names]
+        return part
 
     @property
     def names(self) -> list[str]:

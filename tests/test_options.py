@@ -130,3 +130,15 @@ def test_options_refuse_what_they_cannot_spell():
         Options(TrainConfig, skip=("model",))           # betas is a tuple
     with pytest.raises(ValueError, match="unknown key"):
         Options(MoCoGANConfig, {"ngf": {"helps": "x"}}, only=("ngf",))
+
+
+def test_a_subset_of_options_keeps_their_flags_help_and_defaults():
+    """`course-kit bench training` exposes some of train mocogan's flags, spelled and described as there."""
+    import argparse
+    from course_kit.mocogan.commands import TRAIN_OPTIONS
+    part = TRAIN_OPTIONS.subset(("r1", "mbstd"))
+    assert part.names == ["r1", "mbstd"] and TRAIN_OPTIONS.names != part.names
+    assert part.values(part.add_to(argparse.ArgumentParser()).parse_args(["--r1", "2", "--mbstd"])) == \
+        {"r1": 2.0, "mbstd": True}
+    with pytest.raises(ValueError, match=r"have no \['nope'\]"):
+        TRAIN_OPTIONS.subset(("r1", "nope"))

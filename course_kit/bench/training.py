@@ -16,6 +16,7 @@ import time
 
 import torch
 
+from ..mocogan.commands import TRAIN_OPTIONS
 from ..mocogan.train import TrainConfig, Trainer
 from .timing import load_average
 
@@ -84,13 +85,12 @@ def main(argv: list[str]) -> int:
     p.add_argument("--image-batch", type=int, default=16)
     p.add_argument("--frames", type=int, default=16)
     p.add_argument("--image-size", type=int, choices=(64, 96), default=64)
-    p.add_argument("--amp-cpu", action="store_true", help="bfloat16 autocast on CPU (as train mocogan --amp-cpu)")
-    p.add_argument("--mbstd", action="store_true", help="minibatch-std discriminators (as train mocogan --mbstd)")
-    p.add_argument("--r1", type=float, default=0.0, help="R1 weight, applied every 4th step (as train mocogan)")
-    p.add_argument("--ema", type=float, default=0.0, help="generator weight average decay (as train mocogan)")
+    recipe_options = TRAIN_OPTIONS.subset(RECIPE_FIELDS)   # the flags as `course-kit train mocogan` spells them
+    recipe_options.add_to(p)
     a = p.parse_args(argv)
     recipe = dict(ngf=a.ngf, ndf=a.ndf, ndf_video=a.ndf_video, video_batch=a.video_batch,
                   image_batch=a.image_batch, n_frames=a.frames, image_size=a.image_size)
-    recipe.update({k: getattr(a, k) for k in ("amp_cpu", "mbstd", "r1", "ema") if getattr(a, k)})
+    default = TrainConfig()
+    recipe.update({k: v for k, v in recipe_options.values(a).items() if v != getattr(default, k)})
     print(report(run(a.steps, device=a.device, threads=a.threads, **recipe), **recipe))
     return 0

@@ -34,10 +34,15 @@ def parse_policy(policy: str) -> tuple[str, ...]:
     return parts
 
 
-def _per_sample(x: torch.Tensor, generator, low: float = 0.0, high: float = 1.0) -> torch.Tensor:
-    """One uniform number per sample, shaped to broadcast over x's other dimensions."""
-    u = torch.rand(x.shape[0], generator=generator, device=generator.device if generator else x.device)
-    return (low + (high - low) * u.to(x.device, x.dtype)).view(-1, *[1] * (x.dim() - 1))
+def _draw_device(generator, device):
+    """Where to draw: a generator draws on its own device (then the numbers move to ``device``)."""
+    return generator.device if generator is not None else device
+
+
+def _per_sample(x: torch.Tensor, generator) -> torch.Tensor:
+    """One uniform number in [0, 1) per sample, shaped to broadcast over x's other dimensions."""
+    u = torch.rand(x.shape[0], generator=generator, device=_draw_device(generator, x.device))
+    return u.to(x.device, x.dtype).view(-1, *[1] * (x.dim() - 1))
 
 
 def _color(x, generator):
@@ -50,8 +55,7 @@ def _color(x, generator):
 
 def _rand_ints(n, low, high, generator, device):
     """n integers in [low, high] (inclusive)."""
-    g_device = generator.device if generator else device
-    return torch.randint(low, high + 1, (n,), generator=generator, device=g_device).to(device)
+    return torch.randint(low, high + 1, (n,), generator=generator, device=_draw_device(generator, device)).to(device)
 
 
 def _translation(x, generator, ratio: float = 0.125):
@@ -71,8 +75,8 @@ def _cutout(x, generator, ratio: float = 0.5):
     """Zero a square of ``ratio`` of the size at a random place (cut at the edges)."""
     n, h, w = x.shape[0], x.shape[-2], x.shape[-1]
     ch, cw = int(h * ratio + 0.5), int(w * ratio + 0.5)
-    cy = _rand_ints(n, 0, h + (1 - ch % 2) - 1, generator, x.device)
-    cx = _rand_ints(n, 0, w + (1 - cw % 2) - 1, generator, x.device)
+    cy = _rand_ints(n, 0, h - ch % 2, generator, x.device)     # the square's centre; an even square may
+    cx = _rand_ints(n, 0, w - cw % 2, generator, x.device)     # sit half off the far edge, as in DiffAugment
     ys = torch.arange(h, device=x.device)[None] - (cy[:, None] - ch // 2)        # (n, h)
     xs = torch.arange(w, device=x.device)[None] - (cx[:, None] - cw // 2)
     inside = ((ys >= 0) & (ys < ch))[:, :, None] & ((xs >= 0) & (xs < cw))[:, None, :]   # (n, h, w)

@@ -34,20 +34,23 @@ def train_command(cfg: dict, mcfg: dict, step: int) -> str:
 
 def _regularisers(cfg: dict) -> str:
     """The small-data options of a run in words (runs saved before an option existed did not use it)."""
-    parts = [f"{cfg.get('loss', 'bce')} loss"]
-    if cfg.get("r1"):
-        parts.append(f"R1 penalty gamma {cfg['r1']} every {cfg.get('r1_every', 4)} steps")
-    if cfg.get("mbstd"):
+    from dataclasses import asdict
+    from .train import TrainConfig
+    cfg = {**asdict(TrainConfig()), **cfg}   # a missing key: the default, i.e. the option was off
+    parts = [f"{cfg['loss']} loss"]
+    if cfg["r1"]:
+        parts.append(f"R1 penalty gamma {cfg['r1']} every {cfg['r1_every']} steps")
+    if cfg["mbstd"]:
         parts.append("minibatch-std discriminators")
-    if cfg.get("d_norm", "batch") == "spectral":
+    if cfg["d_norm"] == "spectral":
         parts.append("spectral norm in D_I and D_V")
-    if cfg.get("augment"):
+    if cfg["augment"]:
         parts.append(f"differentiable augmentation ({cfg['augment']}) of both discriminators' inputs, one draw per clip")
-    if cfg.get("lr_d"):
+    if cfg["lr_d"]:
         parts.append(f"discriminator lr {cfg['lr_d']}")
-    if cfg.get("ema"):
+    if cfg["ema"]:
         parts.append(f"the shipped weights are the generator's weight average (EMA decay {cfg['ema']})")
-    if cfg.get("amp_cpu"):
+    if cfg["amp_cpu"]:
         parts.append("bfloat16 autocast on CPU")
     return "; ".join(parts)
 
