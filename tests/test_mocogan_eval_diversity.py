@@ -175,6 +175,16 @@ def test_a_collapsed_generator_has_no_diversity_and_no_recall(fake_results):
     table = format_table(result, "collapsed")
     assert re.search(r"motion diversity, same z_C\s+0\.00\s+n/a\s+higher", table)
     assert "0.00x in pixels" in table
+    assert "in features (aim: >= 0.8x)" in table   # the shape-motion set's target
+
+
+def test_the_printed_diversity_aim_is_the_profiles_and_absent_from_older_results(fake_results):
+    import copy
+    result = copy.deepcopy(fake_results["collapsed"])
+    result["settings"]["diversity_aim"] = 0.7            # what a weizmann evaluation records
+    assert "in features (aim: >= 0.7x)" in format_table(result)
+    del result["settings"]["diversity_aim"]              # a JSON saved before the aim was recorded
+    assert re.search(r"in features\n", format_table(result) + "\n") and "aim" not in format_table(result)
 
 
 # --- as a user runs it ------------------------------------------------------------------------------
