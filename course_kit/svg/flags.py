@@ -21,6 +21,10 @@ TRAIN_OPTIONS = Options(TrainConfig, {
     "bf16": dict(help="bfloat16 autocast on CPU (faster on AVX-512 BF16 CPUs: course-kit bench precision; "
                       "runs then repeat only to bf16 rounding)"),
 }, skip=("model",))
-_MODEL_FLAGS = ("nf", "g_dim", "z_dim", "rnn_size", "predictor_layers", "latent_rnn_size", "n_past", "n_future")
-MODEL_OPTIONS = Options(SVGConfig, {name: dict(help="network size") for name in _MODEL_FLAGS},
+_MODEL_FLAGS = ("nf", "g_dim", "z_dim", "rnn_size", "predictor_layers", "latent_rnn_size", "n_past", "n_future",
+                "motion_layers")
+MODEL_OPTIONS = Options(SVGConfig, {**{name: dict(help="network size") for name in _MODEL_FLAGS},
+                                    "motion_layers": dict(help="shifted copies of the last context frame the "
+                                                               "decoder may compose into each prediction "
+                                                               "(0: it draws every pixel)")},
                         only=_MODEL_FLAGS, prefix="model.")

@@ -4,7 +4,9 @@ Networks, as in edenton/svg's DCGAN-64 variant, with widths set by
 :class:`SVGConfig` so the model can be shrunk for CPU training:
 
 - ``Encoder``: frame (3, 64, 64) -> code g (g_dim,) plus four skip maps;
-- ``Decoder``: code g + skips of the last context frame -> frame;
+- ``Decoder``: code g + skips of the last context frame -> frame; with
+  ``motion_layers`` > 0, ``MotionDecoder`` instead composes the drawn frame
+  with shifted copies of the last context frame (see its docstring);
 - ``frame_predictor``: a stacked LSTM over [g_{t-1}, z_t, c_{t-1}, c_t] -> g_t;
 - ``posterior`` q(z_t | x_{1:t}) and learned ``prior`` p(z_t | x_{1:t-1}):
   Gaussian LSTMs that output (mu, logvar).
@@ -24,7 +26,7 @@ import torch
 from torch import nn
 
 
-__all__ = ["SVGConfig", "SVG", "Encoder", "Decoder", "StackedLSTM", "GaussianLSTM", "from_pretrained_state"]
+__all__ = ["SVGConfig", "SVG", "Encoder", "Decoder", "MotionDecoder", "StackedLSTM", "GaussianLSTM", "from_pretrained_state"]
 
 
 # The model's Gaussian sample comes from torch.distributions, not from the assignment's
@@ -47,6 +49,7 @@ class SVGConfig:
     rnn_size: int = 128          # frame predictor LSTM width (recipe: 256)
     predictor_layers: int = 2
     latent_rnn_size: int = 64    # posterior and prior LSTM width (recipe: 256)
+    motion_layers: int = 0       # shifted copies of the last context frame the decoder composes (0: draw only)
     cond_dim: int = 7            # actions (4) + end-effector positions (3)
     n_past: int = 2
     n_future: int = 10
@@ -59,6 +62,9 @@ class SVGConfig:
         for name in ("nf", "g_dim", "rnn_size", "predictor_layers", "latent_rnn_size", "n_past", "n_future"):
             if int(getattr(self, name)) < 1:
                 raise ValueError(f"SVGConfig: `{name}` must be >= 1, got {getattr(self, name)!r}")
+        if self.motion_layers < 0:
+            raise ValueError(f"SVGConfig: `motion_layers` must be >= 0 (0 = the DCGAN-64 decoder alone), "
+                             f"got {self.motion_layers}")
         if self.z_dim < 0:
             raise ValueError(f"SVGConfig: `z_dim` must be >= 0 (0 = deterministic), got {self.z_dim}")
         for name in ("cond_mean", "cond_std"):
@@ -84,20 +90,25 @@ def _up(cin, cout):
 
 
 class Encoder(nn.Module):
-    """DCGAN-64 encoder: (N, 3, 64, 64) -> (g (N, g_dim), [skips at 32, 16, 8, 4 px])."""
+    """DCGAN-64 encoder: (N, 3, 64, 64) -> (g (N, g_dim), [skips at 32, 16, 8, 4 px]).
 
-    def __init__(self, g_dim: int, nf: int, channels: int = 3):
+    With ``keep_frame`` the input frame itself ends the skip list, for a
+    :class:`MotionDecoder`, which moves its pixels.
+    """
+
+    def __init__(self, g_dim: int, nf: int, channels: int = 3, keep_frame: bool = False):
         super().__init__()
+        self.keep_frame = keep_frame
         self.blocks = nn.ModuleList([_down(channels, nf), _down(nf, 2 * nf), _down(2 * nf, 4 * nf),
                                      _down(4 * nf, 8 * nf)])
         self.out = nn.Sequential(nn.Conv2d(8 * nf, g_dim, 4, 1, 0), nn.BatchNorm2d(g_dim), nn.Tanh())
 
     def forward(self, x):
-        skips = []
+        skips, frame = [], x
         for block in self.blocks:
             x = block(x)
             skips.append(x)
-        return self.out(x).flatten(1), skips
+        return self.out(x).flatten(1), skips + [frame] if self.keep_frame else skips
 
 
 class Decoder(nn.Module):
@@ -115,6 +126,46 @@ class Decoder(nn.Module):
         for block, skip in zip(self.blocks, reversed(skips[1:])):
             x = block(torch.cat([x, skip], 1))
         return self.out(torch.cat([x, skips[0]], 1))
+
+
+class MotionDecoder(Decoder):
+    """A decoder that moves pixels: (g, skips + [last context frame]) -> (N, 3, 64, 64) in [0, 1].
+
+    Drawing a puck that moved, from a code and skip maps that show it where
+    it was, is what a small DCGAN decoder fails at (the svg-push card
+    measures it). So, as in the spatial-transformer predictor of Finn et al.
+    (2016), the code g also sets ``layers`` translations of the last context
+    frame, and the decoder outputs, besides its drawn frame, a per-pixel
+    softmax mask over the drawn frame, the unmoved frame and the shifted
+    copies. A latent that knows where a hidden kick sends a puck then only
+    has to say by how much to shift it.
+    """
+
+    def __init__(self, g_dim: int, nf: int, channels: int = 3, layers: int = 4):
+        super().__init__(g_dim, nf, channels)
+        self.layers = layers
+        self.out = nn.ConvTranspose2d(2 * nf, channels + layers + 2, 4, 2, 1)
+        self.shift = nn.Linear(g_dim, 2 * layers)
+        nn.init.normal_(self.shift.weight, std=0.01)
+        nn.init.zeros_(self.shift.bias)
+
+    def forward(self, g, skips):
+        *maps, frame = skips
+        x = self.inp(g[:, :, None, None])
+        for block, skip in zip(self.blocks, reversed(maps[1:])):
+            x = block(torch.cat([x, skip], 1))
+        out = self.out(torch.cat([x, maps[0]], 1))
+        channels = frame.shape[1]
+        drawn, mask = out[:, :channels].sigmoid(), out[:, channels:].softmax(1)
+        n = g.shape[0]
+        theta = torch.zeros(n * self.layers, 2, 3, dtype=g.dtype, device=g.device)
+        theta[:, 0, 0] = theta[:, 1, 1] = 1
+        theta[:, :, 2] = self.shift(g).view(n * self.layers, 2)   # in half-widths of the frame
+        copies = frame[:, None].expand(-1, self.layers, -1, -1, -1).reshape(n * self.layers, *frame.shape[1:])
+        grid = nn.functional.affine_grid(theta, list(copies.shape), align_corners=False)
+        moved = nn.functional.grid_sample(copies, grid, padding_mode="border", align_corners=False)
+        layers = torch.cat([drawn[:, None], frame[:, None], moved.view(n, self.layers, *frame.shape[1:])], 1)
+        return (mask[:, :, None] * layers).sum(1)
 
 
 class StackedLSTM(nn.Module):
@@ -182,8 +233,9 @@ class SVG(nn.Module):
     def __init__(self, config: SVGConfig | None = None, gaussian_lstm: type | None = None):
         super().__init__()
         self.config = cfg = config or SVGConfig()
-        self.encoder = Encoder(cfg.g_dim, cfg.nf, cfg.channels)
-        self.decoder = Decoder(cfg.g_dim, cfg.nf, cfg.channels)
+        self.encoder = Encoder(cfg.g_dim, cfg.nf, cfg.channels, keep_frame=cfg.motion_layers > 0)
+        self.decoder = (MotionDecoder(cfg.g_dim, cfg.nf, cfg.channels, cfg.motion_layers) if cfg.motion_layers
+                        else Decoder(cfg.g_dim, cfg.nf, cfg.channels))
         self.frame_predictor = StackedLSTM(cfg.g_dim + cfg.z_dim + 2 * cfg.cond_dim, cfg.g_dim,
                                            cfg.rnn_size, cfg.predictor_layers)
         if cfg.z_dim:
