@@ -122,10 +122,14 @@ class Decoder(nn.Module):
         self.out = nn.Sequential(nn.ConvTranspose2d(2 * nf, channels, 4, 2, 1), nn.Sigmoid())
 
     def forward(self, g, skips):
+        return self.out(self.features(g, skips))
+
+    def features(self, g, maps):
+        """The last layer's input: g upsampled through the blocks, each joined by its skip map (32 px last)."""
         x = self.inp(g[:, :, None, None])
-        for block, skip in zip(self.blocks, reversed(skips[1:])):
+        for block, skip in zip(self.blocks, reversed(maps[1:])):
             x = block(torch.cat([x, skip], 1))
-        return self.out(torch.cat([x, skips[0]], 1))
+        return torch.cat([x, maps[0]], 1)
 
 
 class MotionDecoder(Decoder):
@@ -151,10 +155,7 @@ class MotionDecoder(Decoder):
 
     def forward(self, g, skips):
         *maps, frame = skips
-        x = self.inp(g[:, :, None, None])
-        for block, skip in zip(self.blocks, reversed(maps[1:])):
-            x = block(torch.cat([x, skip], 1))
-        out = self.out(torch.cat([x, maps[0]], 1))
+        out = self.out(self.features(g, maps))
         channels = frame.shape[1]
         drawn, mask = out[:, :channels].sigmoid(), out[:, channels:].softmax(1)
         n = g.shape[0]

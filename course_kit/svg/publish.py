@@ -58,6 +58,15 @@ def _extras(tc: dict) -> str:
     return ("; " + "; ".join(parts)) if parts else ""
 
 
+def _motion_text(cfg) -> str:
+    """The network sentence's part on the motion decoder ('' without one)."""
+    if not cfg.motion_layers:
+        return ""
+    return (f"; the decoder also shifts {cfg.motion_layers} copies of the last context frame (one translation "
+            "each, set by the predicted code) and blends them with the unmoved frame and its drawn frame under "
+            "a per-pixel softmax mask (`--motion-layers`; Finn et al. 2016's spatial-transformer predictor)")
+
+
 def model_card(name: str, run: str | Path, table_md: str | None, recipe: str, hardware: str,
                deterministic_run: str | Path | None = None, limits: list[str] = (),
                world: str = WORLD) -> str:
@@ -90,7 +99,7 @@ def model_card(name: str, run: str | Path, table_md: str | None, recipe: str, ha
     ]
     network = (
         f"DCGAN-64 encoder/decoder with skips from the last context frame, base width nf={cfg.nf} "
-        f"(edenton/svg: 64), g_dim={cfg.g_dim}; frame predictor LSTM {cfg.predictor_layers}x{cfg.rnn_size}; "
+        f"(edenton/svg: 64), g_dim={cfg.g_dim}{_motion_text(cfg)}; frame predictor LSTM {cfg.predictor_layers}x{cfg.rnn_size}; "
         f"posterior and learned prior Gaussian LSTMs 1x{cfg.latent_rnn_size}; z_dim={cfg.z_dim}. The predictor "
         f"sees [g_(t-1), z_t, c_(t-1), c_t], c = standardised (actions, positions). {params:,} parameters, "
         "stored in fp16. Widths are reduced from the paper's so that it trains on one CPU core.")
@@ -122,13 +131,18 @@ def model_card(name: str, run: str | Path, table_md: str | None, recipe: str, ha
             "",
             table_md.strip(),
         ])
-    notes = [
-        "A synthetic world: it will not predict real robot videos (train on converted BAIR folders for that).",
-        "Reduced widths and a short CPU budget: predictions blur pucks after a few steps, especially "
-        "after pushes; the gripper follows the conditioning positions more faithfully than pucks follow physics.",
-        "SSIM stays below copy-last: the table's per-pixel grain is finer than the 32x32 skip maps can carry, "
-        "so the re-drawn background is slightly smooth (PSNR barely notices, SSIM does).",
-    ]
+    notes = ["A synthetic world: it will not predict real robot videos (train on converted BAIR folders for that)."]
+    if cfg.motion_layers:
+        notes.append("Reduced widths and a short CPU budget: the table and the pucks that stay put are copied "
+                     "sharp from the last context frame, but a puck the gripper pushes, and the gripper itself "
+                     "after a few steps, are blended from shifted copies and leave faint ghosts.")
+    else:
+        notes += [
+            "Reduced widths and a short CPU budget: predictions blur pucks after a few steps, especially "
+            "after pushes; the gripper follows the conditioning positions more faithfully than pucks follow "
+            "physics.",
+            "SSIM stays below copy-last: the table's per-pixel grain is finer than the 32x32 skip maps can carry, "
+            "so the re-drawn background is slightly smooth (PSNR barely notices, SSIM does)."]
     if model.stochastic and s["final_kl"] < 1.0:
         notes.append(f"The latent is nearly unused (posterior collapse): KL(q || p) ended at {s['final_kl']:.3f} "
                      "nats per clip, and samples differ by a small fraction of a grey level (\"svg spread\"), "
