@@ -165,8 +165,8 @@ class MotionDecoder(Decoder):
         copies = frame[:, None].expand(-1, self.layers, -1, -1, -1).reshape(n * self.layers, *frame.shape[1:])
         grid = nn.functional.affine_grid(theta, list(copies.shape), align_corners=False)
         moved = nn.functional.grid_sample(copies, grid, padding_mode="border", align_corners=False)
-        layers = torch.cat([drawn[:, None], frame[:, None], moved.view(n, self.layers, *frame.shape[1:])], 1)
-        return (mask[:, :, None] * layers).sum(1)
+        stack = torch.cat([drawn[:, None], frame[:, None], moved.view(n, self.layers, *frame.shape[1:])], 1)
+        return (mask[:, :, None] * stack).sum(1)
 
 
 class StackedLSTM(nn.Module):

@@ -97,17 +97,23 @@ def model_card(name: str, run: str | Path, table_md: str | None, recipe: str, ha
         "frames = model.predict(context, actions, positions, n_future=10, n_samples=5, seed=0)",
         "# context (2, 64, 64, 3) uint8; actions (12, 4); positions (12, 3) -> (5, 10, 64, 64, 3) uint8",
     ]
+    if model.stochastic:
+        latent = (f"posterior and learned prior Gaussian LSTMs 1x{cfg.latent_rnn_size}; z_dim={cfg.z_dim}. The "
+                  "predictor sees [g_(t-1), z_t, c_(t-1), c_t]")
+        loss = (f"loss = sum_t MSE + beta * KL(q || p); KL annealing {tc['kl_schedule']} ({tc['kl_cycles']} "
+                f"cycles, rising over the first {tc['kl_ratio']:.0%} of each) with beta capped at {tc['beta_max']}")
+    else:
+        latent = "no latent (z_dim=0). The predictor sees [g_(t-1), c_(t-1), c_t]"
+        loss = "loss = sum_t MSE"
     network = (
         f"DCGAN-64 encoder/decoder with skips from the last context frame, base width nf={cfg.nf} "
-        f"(edenton/svg: 64), g_dim={cfg.g_dim}{_motion_text(cfg)}; frame predictor LSTM {cfg.predictor_layers}x{cfg.rnn_size}; "
-        f"posterior and learned prior Gaussian LSTMs 1x{cfg.latent_rnn_size}; z_dim={cfg.z_dim}. The predictor "
-        f"sees [g_(t-1), z_t, c_(t-1), c_t], c = standardised (actions, positions). {params:,} parameters, "
-        "stored in fp16. Widths are reduced from the paper's so that it trains on one CPU core.")
+        f"(edenton/svg: 64), g_dim={cfg.g_dim}{_motion_text(cfg)}; frame predictor LSTM "
+        f"{cfg.predictor_layers}x{cfg.rnn_size}; {latent}, c = standardised (actions, positions). "
+        f"{params:,} parameters, stored in fp16. Widths are reduced from the paper's so that it trains on one "
+        "CPU core.")
     recipe_text = "\n".join([
         f"{s['steps']} steps of batch {tc['batch_size']} clips of {cfg.n_past + cfg.n_future} frames, Adam "
-        f"lr {tc['lr']} (betas 0.9, 0.999), loss = sum_t MSE + beta * KL(q || p); KL annealing "
-        f"{tc['kl_schedule']} ({tc['kl_cycles']} cycles, rising over the first {tc['kl_ratio']:.0%} of each) "
-        f"with beta capped at {tc['beta_max']}; teacher forcing 1.0 until epoch {tc['tf_start_epoch']}, then "
+        f"lr {tc['lr']} (betas 0.9, 0.999), {loss}; teacher forcing 1.0 until epoch {tc['tf_start_epoch']}, then "
         f"-{tc['tf_decay_rate']} every {tc['tf_decay_step']} epochs down to {tc['tf_lower_bound']}{_extras(tc)}. "
         f"Seed {tc['seed']}. "
         f"Wall time {s['seconds'] / 60:.0f} min ({s['steps'] / max(s['seconds'], 1e-9):.2f} steps/s) on {hardware}. "
