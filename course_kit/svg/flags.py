@@ -22,9 +22,12 @@ TRAIN_OPTIONS = Options(TrainConfig, {
                       "runs then repeat only to bf16 rounding)"),
 }, skip=("model",))
 _MODEL_FLAGS = ("nf", "g_dim", "z_dim", "rnn_size", "predictor_layers", "latent_rnn_size", "n_past", "n_future",
-                "motion_layers")
+                "motion_layers", "keypoints")
 MODEL_OPTIONS = Options(SVGConfig, {**{name: dict(help="network size") for name in _MODEL_FLAGS},
                                     "motion_layers": dict(help="shifted copies of the last context frame the "
                                                                "decoder may compose into each prediction "
-                                                               "(0: it draws every pixel)")},
+                                                               "(0: it draws every pixel)"),
+                                    "keypoints": dict(help="learned keypoints whose (x, y) end each frame's "
+                                                           "code, so the posterior can see where things went "
+                                                           "(0: none)")},
                         only=_MODEL_FLAGS, prefix="model.")

@@ -4,6 +4,8 @@ Networks, as in edenton/svg's DCGAN-64 variant, with widths set by
 :class:`SVGConfig` so the model can be shrunk for CPU training:
 
 - ``Encoder``: frame (3, 64, 64) -> code g (g_dim,) plus four skip maps;
+  with ``keypoints`` K > 0 the last 2K numbers of g are the (x, y) of K
+  learned keypoints (a spatial softmax, see :class:`Encoder`);
 - ``Decoder``: code g + skips of the last context frame -> frame; with
   ``motion_layers`` > 0, ``MotionDecoder`` instead composes the drawn frame
   with shifted copies of the last context frame (see its docstring);
@@ -50,6 +52,7 @@ class SVGConfig:
     predictor_layers: int = 2
     latent_rnn_size: int = 64    # posterior and prior LSTM width (recipe: 256)
     motion_layers: int = 0       # shifted copies of the last context frame the decoder composes (0: draw only)
+    keypoints: int = 0           # spatial-softmax keypoints whose (x, y) end the code g (0: none)
     cond_dim: int = 7            # actions (4) + end-effector positions (3)
     n_past: int = 2
     n_future: int = 10
@@ -65,6 +68,9 @@ class SVGConfig:
         if self.motion_layers < 0:
             raise ValueError(f"SVGConfig: `motion_layers` must be >= 0 (0 = the DCGAN-64 decoder alone), "
                              f"got {self.motion_layers}")
+        if self.keypoints < 0 or 2 * self.keypoints >= self.g_dim:
+            raise ValueError(f"SVGConfig: `keypoints` must be >= 0 and leave room in the code (2 * keypoints < "
+                             f"g_dim={self.g_dim}), got {self.keypoints}")
         if self.z_dim < 0:
             raise ValueError(f"SVGConfig: `z_dim` must be >= 0 (0 = deterministic), got {self.z_dim}")
         for name in ("cond_mean", "cond_std"):
@@ -94,21 +100,44 @@ class Encoder(nn.Module):
 
     With ``keep_frame`` the input frame itself ends the skip list, for a
     :class:`MotionDecoder`, which moves its pixels.
+
+    With ``keypoints`` K > 0, the last 2K numbers of g are where K learned
+    feature maps of the 16 px layer peak: each map's spatial softmax gives an
+    expected (x, y) in [-1, 1] (Finn et al. 2016, "Deep spatial autoencoders
+    for visuomotor learning"). A convolutional code tells only roughly where
+    a small puck is; the posterior, which sees a frame only through its code,
+    then cannot tell which way a hidden kick sent it. Coordinates say it
+    outright, and their change between two frames is the kick.
     """
 
-    def __init__(self, g_dim: int, nf: int, channels: int = 3, keep_frame: bool = False):
+    def __init__(self, g_dim: int, nf: int, channels: int = 3, keep_frame: bool = False, keypoints: int = 0):
         super().__init__()
-        self.keep_frame = keep_frame
+        self.keep_frame, self.keypoints = keep_frame, keypoints
         self.blocks = nn.ModuleList([_down(channels, nf), _down(nf, 2 * nf), _down(2 * nf, 4 * nf),
                                      _down(4 * nf, 8 * nf)])
-        self.out = nn.Sequential(nn.Conv2d(8 * nf, g_dim, 4, 1, 0), nn.BatchNorm2d(g_dim), nn.Tanh())
+        self.out = nn.Sequential(nn.Conv2d(8 * nf, g_dim - 2 * keypoints, 4, 1, 0),
+                                 nn.BatchNorm2d(g_dim - 2 * keypoints), nn.Tanh())
+        if keypoints:
+            self.heatmaps = nn.Conv2d(2 * nf, keypoints, 1)
 
     def forward(self, x):
         skips, frame = [], x
         for block in self.blocks:
             x = block(x)
             skips.append(x)
-        return self.out(x).flatten(1), skips + [frame] if self.keep_frame else skips
+        g = self.out(x).flatten(1)
+        if self.keypoints:
+            g = torch.cat([g, self.where(skips[1])], 1)
+        return g, skips + [frame] if self.keep_frame else skips
+
+    def where(self, features: torch.Tensor) -> torch.Tensor:
+        """(N, C, H, W) features -> (N, 2K): each keypoint's softmax-weighted x, then y, in [-1, 1]."""
+        logits = self.heatmaps(features)
+        n, k, h, w = logits.shape
+        weights = logits.flatten(2).softmax(-1).view(n, k, h, w)
+        xs = torch.linspace(-1 + 1 / w, 1 - 1 / w, w, dtype=weights.dtype, device=weights.device)
+        ys = torch.linspace(-1 + 1 / h, 1 - 1 / h, h, dtype=weights.dtype, device=weights.device)
+        return torch.cat([(weights.sum(2) * xs).sum(-1), (weights.sum(3) * ys).sum(-1)], 1)
 
 
 class Decoder(nn.Module):
@@ -234,7 +263,8 @@ class SVG(nn.Module):
     def __init__(self, config: SVGConfig | None = None, gaussian_lstm: type | None = None):
         super().__init__()
         self.config = cfg = config or SVGConfig()
-        self.encoder = Encoder(cfg.g_dim, cfg.nf, cfg.channels, keep_frame=cfg.motion_layers > 0)
+        self.encoder = Encoder(cfg.g_dim, cfg.nf, cfg.channels, keep_frame=cfg.motion_layers > 0,
+                               keypoints=cfg.keypoints)
         self.decoder = (MotionDecoder(cfg.g_dim, cfg.nf, cfg.channels, cfg.motion_layers) if cfg.motion_layers
                         else Decoder(cfg.g_dim, cfg.nf, cfg.channels))
         self.frame_predictor = StackedLSTM(cfg.g_dim + cfg.z_dim + 2 * cfg.cond_dim, cfg.g_dim,
