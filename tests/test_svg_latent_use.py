@@ -91,3 +91,49 @@ def test_make_data_kick_at_cli(tmp_path, capsys):
     plain, kick = (load_split(tmp_path / n, "all", progress=False) for n in ("plain", "kick"))
     assert np.array_equal(plain.frames[:, :2], kick.frames[:, :2])        # the same world up to the kick
     assert not np.array_equal(plain.frames[:, 3], kick.frames[:, 3])      # then the pucks go elsewhere
+
+
+def _kicked_batch(n=4, frames=5):
+    batch = simulate(n, n_frames=frames, seed=0, kick_at=1, max_objects=1)
+    video = torch.from_numpy(batch.frames).permute(0, 4, 1, 2, 3).float() / 255
+    return video, torch.from_numpy(np.concatenate([batch.actions, batch.positions], -1))
+
+
+class _PaintFromCode(torch.nn.Module):
+    """A decoder that paints every pixel from the code (an untrained DCGAN decoder barely moves with g)."""
+
+    def __init__(self, g_dim):
+        super().__init__()
+        self.paint = torch.nn.Linear(g_dim, 3 * 64 * 64)
+
+    def forward(self, g, skips):
+        return self.paint(g).sigmoid().view(-1, 3, 64, 64)
+
+
+def test_z_use_sees_a_predictor_that_ignores_a_busy_posterior():
+    from course_kit.svg.evaluate import latent_use
+    video, cond = _kicked_batch()
+    torch.manual_seed(0)
+    model = SVG(SVGConfig(**TINY)).eval()
+    g_dim, z_dim = TINY["g_dim"], TINY["z_dim"]
+    model.decoder = _PaintFromCode(g_dim)
+    with torch.no_grad():   # a posterior that tells the clips apart, far from the prior
+        model.posterior.embed.weight.mul_(200)
+        model.posterior.mu.weight.mul_(50)
+    read = latent_use(model, video, cond)
+    assert read.shape == (4, TINY["n_future"]) and read.abs().min() > 1e-5     # the predictor reads it
+    with torch.no_grad():   # now the predictor's weights on z are 0
+        model.frame_predictor.embed.weight[:, g_dim:g_dim + z_dim] = 0
+    assert kl_per_step(model, video, cond).mean() > 10       # a KL that looks like a used latent...
+    assert torch.all(latent_use(model, video, cond) == 0)    # ...that the predictor never reads
+
+
+def test_z_use_needs_two_clips_and_shows_in_the_report(kicked):
+    from course_kit.svg.evaluate import latent_use
+    video, cond = _kicked_batch(n=1)
+    with pytest.raises(ValueError, match="at least 2 clips"):
+        latent_use(SVG(SVGConfig(**TINY)).eval(), video, cond)
+    torch.manual_seed(0)
+    report = evaluate(SVG(SVGConfig(**TINY)).eval(), kicked, split="all", n_samples=2, progress=False)
+    assert len(report.columns["svg z use"]) == TINY["n_future"]
+    assert "The posterior's z is worth" in report.markdown()

@@ -97,6 +97,9 @@ class SVGReport:
                          f"samples differ where the truth moves by {np.mean(self.columns['svg moving std']):.1f} "
                          f"grey levels (std over samples); KL {np.sum(self.columns['svg kl']):.2f} nats over the "
                          f"future steps")
+        if "svg z use" in self.columns:
+            lines.append(f"The posterior's z is worth {self.columns['svg z use'][-1]:.2f} dB at the last step "
+                         f"(teacher-forced PSNR with each clip's own z against another clip's; 0: z is ignored)")
         return "\n".join(lines)
 
     def save(self, folder: str | Path) -> list[Path]:
@@ -159,12 +162,14 @@ def evaluate(model: SVG, data: str | Path, deterministic: SVG | None = None, spl
             add(f"svg best-of-{n_samples} ssim", best_of(k_ssim)[0])
             add(f"svg best-of-{n_samples} gain", best_of(k_psnr)[0] - k_psnr.mean(0))
             add("svg kl", kl_per_step(model, video.permute(0, 2, 1, 3, 4), cond, g)[:, cfg.n_past - 1:])
+            if video.shape[0] > 1:
+                add("svg z use", latent_use(model, video.permute(0, 2, 1, 3, 4), cond))
     if gif is not None:
         _write_gif(model, deterministic, videos, gif, seed)
     order = ["copy-last", "deterministic", "svg mean", f"svg best-of-{n_samples}"]
     columns = {f"{name} {metric}": torch.cat(scores[f"{name} {metric}"]).mean(0).tolist()
                for metric in ("psnr", "ssim") for name in order if f"{name} {metric}" in scores}
-    for name in ("svg spread", "svg moving std", f"svg best-of-{n_samples} gain", "svg kl"):
+    for name in ("svg spread", "svg moving std", f"svg best-of-{n_samples} gain", "svg kl", "svg z use"):
         if name in scores:
             columns[name] = torch.cat(scores[name]).mean(0).tolist()
     return SVGReport(n_videos=len(videos), n_samples=n_samples if model.stochastic else 1, columns=columns)
@@ -188,6 +193,40 @@ def kl_per_step(model: SVG, video: torch.Tensor, cond: torch.Tensor,
         _, mu_p, logvar_p, prior_state = model.prior(codes[t - 1], prior_state, generator)
         out.append(gaussian_kl(mu_q, logvar_q, mu_p, logvar_p))
     return torch.stack(out, 1)
+
+
+@torch.no_grad()
+def latent_use(model: SVG, video: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
+    """What the posterior's z is worth to each clip: (B, n_future) PSNR gains in dB, B >= 2.
+
+    Teacher-forced along the true frames (as in training), each future frame
+    is predicted twice: with the posterior's mean for this clip, and with the
+    mean another clip of the batch got (the next one, cyclically) at the
+    same step. The difference is the information z carries that the
+    predictor acts on. The KL cannot tell this: a posterior free to move
+    (beta 0) runs up a large KL that the predictor ignores, and then this
+    gain is 0.
+    """
+    if video.shape[0] < 2:
+        raise ValueError(f"latent_use: `video` must hold at least 2 clips (each borrows another's z), "
+                         f"got {video.shape[0]}")
+    cfg = model.config
+    codes, skips = model.encode_frames(video)
+    c = model.standardise(cond)
+    other = torch.roll(torch.arange(video.shape[0]), 1)
+    own_state, posterior_state, _ = model.zero_states(video)
+    borrowed_state = own_state
+    gains = []
+    for t in range(1, video.shape[2]):
+        _, mu_q, _, posterior_state = model.posterior(codes[t], posterior_state)
+        rest = [c[:, t - 1], c[:, t]]
+        g_own, own_state = model.frame_predictor(torch.cat([codes[t - 1], mu_q, *rest], 1), own_state)
+        g_borrowed, borrowed_state = model.frame_predictor(torch.cat([codes[t - 1], mu_q[other], *rest], 1),
+                                                           borrowed_state)
+        if t >= cfg.n_past:
+            truth = video[:, :, t]
+            gains.append(psnr(model.decoder(g_own, skips), truth) - psnr(model.decoder(g_borrowed, skips), truth))
+    return torch.stack(gains, 1)
 
 
 def _write_gif(model, deterministic, videos, path, seed, n_videos: int = 4, n_samples: int = 3):
