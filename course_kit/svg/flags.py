@@ -22,12 +22,15 @@ TRAIN_OPTIONS = Options(TrainConfig, {
                       "runs then repeat only to bf16 rounding)"),
 }, skip=("model",))
 _MODEL_FLAGS = ("nf", "g_dim", "z_dim", "rnn_size", "predictor_layers", "latent_rnn_size", "n_past", "n_future",
-                "motion_layers", "keypoints")
+                "motion_layers", "keypoints", "posterior_change")
 MODEL_OPTIONS = Options(SVGConfig, {**{name: dict(help="network size") for name in _MODEL_FLAGS},
                                     "motion_layers": dict(help="shifted copies of the last context frame the "
                                                                "decoder may compose into each prediction "
                                                                "(0: it draws every pixel)"),
                                     "keypoints": dict(help="learned keypoints whose (x, y) end each frame's "
                                                            "code, so the posterior can see where things went "
-                                                           "(0: none)")},
+                                                           "(0: none)"),
+                                    "posterior_change": dict(help="the posterior also reads this gain times the "
+                                                                  "change of the frame's code since the last "
+                                                                  "frame (0: the code only)")},
                         only=_MODEL_FLAGS, prefix="model.")
