@@ -65,3 +65,23 @@ def test_a_change_posterior_trains_generates_and_is_measured():
 def test_a_negative_gain_is_refused_by_name():
     with pytest.raises(ValueError, match="posterior_change"):
         SVGConfig(**TINY, posterior_change=-1.0)
+
+
+def test_with_keypoints_z_starts_out_saying_where_the_keypoints_went():
+    """The read path starts as the identity: z's first 2K means are the Gaussian LSTM's plus the keypoints' change."""
+    torch.manual_seed(0)
+    model = SVG(SVGConfig(**{**TINY, "z_dim": 6}, keypoints=2, posterior_change=4.0)).eval()
+    video, _ = _batch()
+    inner = model.posterior.net
+    with torch.no_grad():
+        codes, _ = model.encode_frames(video)
+        _, state, _ = model.zero_states(video)
+        inner_state = inner.zero_state(3, video)
+        for t in (1, 2):
+            _, mean, logvar, state = model.posterior(codes[t], state)
+            change = torch.zeros_like(codes[t]) if t == 1 else 4.0 * (codes[t] - codes[t - 1])
+            _, inner_mean, _, inner_state = inner(torch.cat([codes[t], change], 1), inner_state)
+            expected = inner_mean + torch.nn.functional.pad(change[:, -4:], (0, 2))
+            torch.testing.assert_close(mean, expected)
+    assert torch.allclose(logvar, torch.full_like(logvar, ChangePosterior.start_logvar), atol=0.5)
+    assert "read.weight" in dict(model.posterior.named_parameters())

@@ -271,27 +271,45 @@ class ChangePosterior(nn.Module):
     """A posterior that reads how the frame's code changed: [g_t, gain * (g_t - g_(t-1))] -> its Gaussian LSTM.
 
     What a hidden cause did between two frames (which way a kick sent a
-    puck) is in the change of the code, not in the code itself; a Gaussian
-    LSTM fed g_t alone has to learn to subtract across its own steps before
-    its z can tell the frame predictor anything, and within a CPU budget it
-    never does (the svg-push card measures it). Calls, states and the inner
-    network's weights are as for the plain posterior, so
+    puck) is in the change of the code, not in the code itself. With
+    ``keypoints`` K > 0 the change of the keypoints' 2K coordinates (the
+    code's last 2K numbers) also reaches the mean of z through ``read``, a
+    linear map started as the identity onto z's first 2K numbers, and the
+    Gaussian LSTM's log-variance starts at ``start_logvar`` (sigma 0.14).
+    Why: a posterior whose z starts as noise that tells the frame predictor
+    nothing is ignored, and then never learns to say anything (the svg-push
+    card measures it: KL near 0 with or without the change, free bits, or
+    beta 0); a z that says where the keypoints went from the first step is
+    used within a thousand steps. ``read`` is trained with the rest.
+
+    Calls and states are as for the plain posterior, so
     ``model.posterior(codes[t], state)`` reads the same in every loop; the
     state also carries the last code read (None before the first step,
-    when the change counts as 0).
+    when the change counts as 0). The inner network keeps the plain
+    posterior's members, so a student's Gaussian LSTM class plugs in.
     """
 
-    def __init__(self, net: nn.Module, gain: float):
+    start_logvar = -4.0
+
+    def __init__(self, net: nn.Module, gain: float, z_dim: int, keypoints: int = 0):
         super().__init__()
-        self.net, self.gain = net, float(gain)
+        self.net, self.gain, self.width = net, float(gain), 2 * keypoints
+        if self.width:
+            self.read = nn.Linear(self.width, z_dim, bias=False)
+            with torch.no_grad():
+                self.read.weight.copy_(torch.eye(z_dim, self.width))
+                net.logvar.bias.fill_(self.start_logvar)
 
     def zero_state(self, batch: int, like: torch.Tensor):
         return self.net.zero_state(batch, like), None
 
     def forward(self, x, state, generator: torch.Generator | None = None):
         inner, last = state
-        change = torch.zeros_like(x) if last is None else x - last
-        z, mean, log_variance, inner = self.net(torch.cat([x, self.gain * change], 1), inner, generator)
+        change = self.gain * (torch.zeros_like(x) if last is None else x - last)
+        z, mean, log_variance, inner = self.net(torch.cat([x, change], 1), inner, generator)
+        if self.width:
+            moved = self.read(change[:, -self.width:])
+            z, mean = z + moved, mean + moved
         return z, mean, log_variance, (inner, x)
 
 
@@ -317,7 +335,7 @@ class SVG(nn.Module):
             make = gaussian_lstm or GaussianLSTM
             if cfg.posterior_change:
                 self.posterior = ChangePosterior(make(2 * cfg.g_dim, cfg.z_dim, cfg.latent_rnn_size),
-                                                 cfg.posterior_change)
+                                                 cfg.posterior_change, cfg.z_dim, cfg.keypoints)
             else:
                 self.posterior = make(cfg.g_dim, cfg.z_dim, cfg.latent_rnn_size)
             self.prior = make(cfg.g_dim, cfg.z_dim, cfg.latent_rnn_size)
