@@ -77,6 +77,16 @@ def test_resume_refuses_other_settings(data, tmp_path):
         train(_config(data, tmp_path, lr=0.1), progress=False)
 
 
+def test_kl_warmup_holds_beta_at_zero_then_runs_the_schedule(data, tmp_path):
+    """--kl-warmup N: the log's beta is 0 for N steps, then the schedule starts from its own step 0."""
+    train(_config(data, tmp_path, steps=6, kl_warmup=3, kl_schedule="monotonic", kl_ratio=0.5, beta_max=1e-3,
+                  model={**TINY, "keypoints": 2, "posterior_change": 4.0}), progress=False)
+    betas = [float(r["beta"]) for r in _rows(tmp_path / "log.csv")]
+    assert betas[:4] == [0, 0, 0, 0] and 0 < betas[4] < betas[5] == 1e-3
+    card_config = json.loads((tmp_path / "config.json").read_text())
+    assert card_config["kl_warmup"] == 3
+
+
 @pytest.mark.slow
 def test_kill_9_then_resume_matches_uninterrupted(data, tmp_path):
     cmd = [sys.executable, "-m", "course_kit.cli", "train", "svg", "--data", str(data), "--steps", "40",

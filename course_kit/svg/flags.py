@@ -17,6 +17,8 @@ __all__ = ["TRAIN_OPTIONS", "MODEL_OPTIONS"]
 # names, types and defaults come from the dataclasses (course_kit.options).
 TRAIN_OPTIONS = Options(TrainConfig, {
     "kl_schedule": dict(choices=KL_SCHEDULES),
+    "kl_warmup": dict(help="steps with beta = 0 before the KL schedule starts (0: none), so the frame predictor "
+                           "learns to read z before the KL can pull the posterior onto the prior"),
     "free_bits": dict(help="free bits: KL below this many nats per latent dimension costs nothing (0: off)"),
     "bf16": dict(help="bfloat16 autocast on CPU (faster on AVX-512 BF16 CPUs: course-kit bench precision; "
                       "runs then repeat only to bf16 rounding)"),

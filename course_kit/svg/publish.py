@@ -67,6 +67,20 @@ def _motion_text(cfg) -> str:
             "a per-pixel softmax mask (`--motion-layers`; Finn et al. 2016's spatial-transformer predictor)")
 
 
+def _latent_text(cfg) -> str:
+    """The network sentence's part on what the posterior reads (keypoints, the change of the code)."""
+    parts = []
+    if cfg.keypoints:
+        parts.append(f"the code's last {2 * cfg.keypoints} numbers are the (x, y) of {cfg.keypoints} learned "
+                     "keypoints (a spatial softmax of 1x1-convolved pixels, `--keypoints`)")
+    if cfg.z_dim and cfg.posterior_change:
+        read = (", and the keypoints' change reaches z's mean through a linear map started as the identity"
+                if cfg.keypoints else "")
+        parts.append(f"the posterior reads [g_t, {cfg.posterior_change:g} * (g_t - g_(t-1))]{read} "
+                     "(`--posterior-change`)")
+    return ("; " + "; ".join(parts)) if parts else ""
+
+
 def model_card(name: str, run: str | Path, table_md: str | None, recipe: str, hardware: str,
                deterministic_run: str | Path | None = None, limits: list[str] = (),
                world: str = WORLD) -> str:
@@ -100,14 +114,15 @@ def model_card(name: str, run: str | Path, table_md: str | None, recipe: str, ha
     if model.stochastic:
         latent = (f"posterior and learned prior Gaussian LSTMs 1x{cfg.latent_rnn_size}; z_dim={cfg.z_dim}. The "
                   "predictor sees [g_(t-1), z_t, c_(t-1), c_t]")
-        loss = (f"loss = sum_t MSE + beta * KL(q || p); KL annealing {tc['kl_schedule']} ({tc['kl_cycles']} "
+        warmup = f"beta 0 for the first {tc['kl_warmup']} steps, then " if tc.get("kl_warmup") else ""
+        loss = (f"loss = sum_t MSE + beta * KL(q || p); {warmup}KL annealing {tc['kl_schedule']} ({tc['kl_cycles']} "
                 f"cycles, rising over the first {tc['kl_ratio']:.0%} of each) with beta capped at {tc['beta_max']}")
     else:
         latent = "no latent (z_dim=0). The predictor sees [g_(t-1), c_(t-1), c_t]"
         loss = "loss = sum_t MSE"
     network = (
         f"DCGAN-64 encoder/decoder with skips from the last context frame, base width nf={cfg.nf} "
-        f"(edenton/svg: 64), g_dim={cfg.g_dim}{_motion_text(cfg)}; frame predictor LSTM "
+        f"(edenton/svg: 64), g_dim={cfg.g_dim}{_motion_text(cfg)}{_latent_text(cfg)}; frame predictor LSTM "
         f"{cfg.predictor_layers}x{cfg.rnn_size}; {latent}, c = standardised (actions, positions). "
         f"{params:,} parameters, stored in fp16. Widths are reduced from the paper's so that it trains on one "
         "CPU core.")

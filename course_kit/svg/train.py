@@ -55,6 +55,7 @@ class TrainConfig:
     beta_max: float = 1e-4
     kl_cycles: int = 4
     kl_ratio: float = 0.5
+    kl_warmup: int = 0
     free_bits: float = 0.0
     bf16: bool = False
     tf_start_epoch: int = 8
@@ -147,6 +148,20 @@ def _condition_stats(train: PushVideos) -> tuple[list, list]:
     return c.mean(0).tolist(), np.maximum(c.std(0), 1e-3).tolist()
 
 
+def _beta(tc: TrainConfig, step: int) -> float:
+    """The KL weight of ``step``: 0 for the first ``kl_warmup`` steps, then ``kl_schedule`` over the rest.
+
+    Why a warm-up: Adam scales each parameter's step by its own gradient, so
+    while the frame predictor does not yet use z, even beta = 1e-4 moves the
+    posterior at the full learning rate towards the prior, and it has
+    collapsed before the predictor could learn to read it (svg-push card).
+    """
+    if step < tc.kl_warmup:
+        return 0.0
+    return kl_beta(step - tc.kl_warmup, tc.kl_schedule, tc.beta_max, max(1, tc.steps - tc.kl_warmup), tc.kl_cycles,
+                   tc.kl_ratio)
+
+
 def train(tc: TrainConfig, progress: bool = True, stop_after: int | None = None) -> SVG:
     """Train (or resume) as ``tc`` says and return the model; see the module docstring for outputs.
 
@@ -199,7 +214,7 @@ def train(tc: TrainConfig, progress: bool = True, stop_after: int | None = None)
     for step in range(start, end):
         g = _step_generator(tc.seed, step)
         epoch = step // steps_per_epoch
-        beta = kl_beta(step, tc.kl_schedule, tc.beta_max, tc.steps, tc.kl_cycles, tc.kl_ratio)
+        beta = _beta(tc, step)
         tf = teacher_forcing_ratio(epoch, tc.tf_start_epoch, tc.tf_decay_step, tc.tf_decay_rate, tc.tf_lower_bound)
         idx = torch.randint(n_train, (tc.batch_size,), generator=g).numpy()
         first = torch.randint(n_frames - length + 1, (tc.batch_size,), generator=g).numpy()
