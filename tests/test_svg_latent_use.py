@@ -137,3 +137,16 @@ def test_z_use_needs_two_clips_and_shows_in_the_report(kicked):
     report = evaluate(SVG(SVGConfig(**TINY)).eval(), kicked, split="all", n_samples=2, progress=False)
     assert len(report.columns["svg z use"]) == TINY["n_future"]
     assert "The posterior's z is worth" in report.markdown()
+
+
+def test_a_sample_seed_changes_the_noise_not_the_videos(kicked):
+    """--sample-seed: other latent draws on the same held-out clips (copy-last, a property of the videos, stays)."""
+    torch.manual_seed(0)
+    model = SVG(SVGConfig(**TINY)).eval()
+    g = TINY["g_dim"]
+    with torch.no_grad():                    # an untrained predictor barely reads z: make it listen
+        model.frame_predictor.embed.weight[:, g:g + TINY["z_dim"]] *= 300
+    a, b, c = (evaluate(model, kicked, split="all", n_samples=2, progress=False, sample_seed=s) for s in (None, 0, 5))
+    assert a.columns == b.columns
+    assert c.columns["copy-last psnr"] == a.columns["copy-last psnr"]
+    assert c.columns["svg mean psnr"] != a.columns["svg mean psnr"]

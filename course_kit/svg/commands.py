@@ -60,7 +60,9 @@ def evaluate_parser() -> argparse.ArgumentParser:
     p.add_argument("--deterministic", default=None,
                    help="the deterministic baseline: a name or .safetensors (default: none)")
     p.add_argument("--split", default="test", choices=["train", "val", "test", "all"])
-    p.add_argument("--seed", type=int, default=0, help="split seed and sampling seed (default: 0)")
+    p.add_argument("--seed", type=int, default=0, help="split seed (the training run's) and sampling seed (default: 0)")
+    p.add_argument("--sample-seed", type=int, default=None,
+                   help="another seed for the latent noise only, on the same held-out split (default: --seed)")
     p.add_argument("--samples", type=int, default=10, help="K for best of K (default: 10)")
     p.add_argument("--limit", type=int, default=None, help="evaluate only the first N videos of the split")
     p.add_argument("--out", default=None, help="write the table as CSV and Markdown here (a folder)")
@@ -78,7 +80,7 @@ def evaluate_main(argv: list[str]) -> int:
     model = load_model(args.model)
     baseline = load_model(args.deterministic) if args.deterministic else None
     report = evaluate(model, args.data, deterministic=baseline, split=args.split, seed=args.seed,
-                      n_samples=args.samples, limit=args.limit, gif=args.gif)
+                      n_samples=args.samples, limit=args.limit, gif=args.gif, sample_seed=args.sample_seed)
     print(report.markdown())
     if args.out:
         paths = report.save(args.out)

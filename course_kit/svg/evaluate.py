@@ -117,8 +117,12 @@ class SVGReport:
 @torch.no_grad()
 def evaluate(model: SVG, data: str | Path, deterministic: SVG | None = None, split: str = "test", seed: int = 0,
              n_samples: int = 10, limit: int | None = None, batch_size: int = 25, gif: str | Path | None = None,
-             progress: bool = True) -> SVGReport:
-    """Score ``model`` (and the baselines) per future step on ``split`` of the folders under ``data``."""
+             progress: bool = True, sample_seed: int | None = None) -> SVGReport:
+    """Score ``model`` (and the baselines) per future step on ``split`` of the folders under ``data``.
+
+    ``seed`` picks the split (as training did: keep it to stay on held-out
+    videos) and, unless ``sample_seed`` is given, the latent noise.
+    """
     if n_samples < 1:
         raise ValueError(f"evaluate: `n_samples` must be >= 1, got {n_samples}")
     cfg = model.config
@@ -129,7 +133,7 @@ def evaluate(model: SVG, data: str | Path, deterministic: SVG | None = None, spl
     model.eval()
     if deterministic is not None:
         deterministic.eval()
-    g = torch.Generator().manual_seed(seed)
+    g = torch.Generator().manual_seed(seed if sample_seed is None else sample_seed)
     scores: dict[str, list[torch.Tensor]] = {}
 
     def add(name, value):
