@@ -96,11 +96,13 @@ SHIPPED_SVG = {
     "--threads 1 --data push-data --out runs/svg --steps 2500 --nf 8 --motion-layers 4":
         SVGTrainConfig(data="push-data", out="runs/svg", steps=2500,
                        model=dict(nf=8, g_dim=128, z_dim=16, rnn_size=128, predictor_layers=2,
-                                  latent_rnn_size=64, n_past=2, n_future=10, motion_layers=4, keypoints=0)),
+                                  latent_rnn_size=64, n_past=2, n_future=10, motion_layers=4, keypoints=0,
+                                  posterior_change=0.0)),
     "--threads 1 --data push-data --out runs/det --steps 2500 --nf 8 --z-dim 0 --motion-layers 4":
         SVGTrainConfig(data="push-data", out="runs/det", steps=2500,
                        model=dict(nf=8, g_dim=128, z_dim=0, rnn_size=128, predictor_layers=2,
-                                  latent_rnn_size=64, n_past=2, n_future=10, motion_layers=4, keypoints=0)),
+                                  latent_rnn_size=64, n_past=2, n_future=10, motion_layers=4, keypoints=0,
+                                  posterior_change=0.0)),
 }
 
 
@@ -116,7 +118,8 @@ def test_the_svg_cards_commands_parse_to_their_configs():
 def test_svg_config_to_command_line_to_config_round_trips():
     tc = SVGTrainConfig(data="d", steps=7, lr=1e-3, kl_schedule="monotonic", free_bits=0.5, bf16=True,
                         limit_videos=3, model=dict(nf=4, g_dim=8, z_dim=0, rnn_size=8, predictor_layers=1,
-                                                   latent_rnn_size=8, n_past=2, n_future=3, motion_layers=0, keypoints=2))
+                                                   latent_rnn_size=8, n_past=2, n_future=3, motion_layers=0, keypoints=2,
+                                                   posterior_change=3.0), kl_warmup=5)
     argv = svg_commands.TRAIN_OPTIONS.argv(tc) + svg_commands.MODEL_OPTIONS.argv(tc.model)
     assert "--bf16" in argv and "--z-dim" in argv
     assert svg_commands.train_config(svg_commands.train_parser().parse_args(argv)) == tc

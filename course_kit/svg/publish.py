@@ -83,7 +83,7 @@ def _latent_text(cfg) -> str:
 
 def model_card(name: str, run: str | Path, table_md: str | None, recipe: str, hardware: str,
                deterministic_run: str | Path | None = None, limits: list[str] = (),
-               world: str = WORLD) -> str:
+               world: str = WORLD, z_use: float | None = None) -> str:
     """Markdown model card for a trained SVG: what, how it was made, how well it does, credits.
 
     ``table_md``: ``course-kit evaluate svg``'s table (None or "": no Measured section).
@@ -164,7 +164,12 @@ def model_card(name: str, run: str | Path, table_md: str | None, recipe: str, ha
             "physics.",
             "SSIM stays below copy-last: the table's per-pixel grain is finer than the 32x32 skip maps can carry, "
             "so the re-drawn background is slightly smooth (PSNR barely notices, SSIM does)."]
-    if model.stochastic and s["final_kl"] < 1.0:
+    if model.stochastic and z_use is not None:
+        if z_use < 0.1:
+            notes.append(f"The latent is nearly unused (posterior collapse): the posterior's z is worth {z_use:.2f} dB "
+                         "at the last step (\"svg z use\"), so samples differ little and best of K adds little over "
+                         "one sample, whatever the KL says.")
+    elif model.stochastic and s["final_kl"] < 1.0:
         notes.append(f"The latent is nearly unused (posterior collapse): KL(q || p) ended at {s['final_kl']:.3f} "
                      "nats per clip, and samples differ by a small fraction of a grey level (\"svg spread\"), "
                      "so best of K adds little over one sample. A longer run, a smaller beta or a wider "
@@ -194,15 +199,16 @@ def export_run(run: str | Path, name: str, evaluate_data: str | Path | None = No
     if not (run / "model.safetensors").exists():
         raise FileNotFoundError(f"export svg: {run / 'model.safetensors'} is missing; a run writes it when "
                                 f"it finishes (run `course-kit train svg` with the same options again)")
-    table = None
+    table = z_use = None
     if evaluate_data is not None:
         from .evaluate import evaluate
         baseline = load_model(Path(deterministic_run) / "model.safetensors") if deterministic_run else None
         report = evaluate(load_model(run / "model.safetensors"), evaluate_data, deterministic=baseline,
                           n_samples=samples, limit=limit, progress=False)
         table = report.markdown()
+        z_use = report.columns["svg z use"][-1] if "svg z use" in report.columns else None
     if recipe is None:
         recipe = train_command(training_summary(run)["train_config"])
     card = model_card(name, run, table, recipe, hardware, deterministic_run=deterministic_run, limits=limits,
-                      world=world)
+                      world=world, z_use=z_use)
     return publish(name, run, card, directory=directory)
