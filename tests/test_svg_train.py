@@ -68,6 +68,8 @@ def test_outputs_and_exact_resume(data, tmp_path):
     train(_config(data, resumed), progress=False)
     assert _same_weights(out / "model.safetensors", resumed / "model.safetensors")
     assert [r["step"] for r in _rows(resumed / "log.csv")] == ["1", "2", "3", "4"]
+    seconds = [float(r["seconds"]) for r in _rows(resumed / "log.csv")]
+    assert seconds == sorted(seconds), f"the wall clock (the card's wall time) restarted on resume: {seconds}"
     assert not list(resumed.glob("*.tmp"))
 
 

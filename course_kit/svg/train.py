@@ -194,12 +194,14 @@ def train(tc: TrainConfig, progress: bool = True, stop_after: int | None = None)
     torch.manual_seed(tc.seed)
     model = SVG(model_cfg)
     opt = torch.optim.Adam(model.parameters(), lr=tc.lr, betas=(0.9, 0.999))
-    start = 0
+    start, seconds_before = 0, 0.0
     if checkpoint is not None:
         model.load_state_dict(checkpoint["model"])
         opt.load_state_dict(checkpoint["optimizer"])
         start = int(checkpoint["step"])
         run.trim_logs(start)
+        rows = run.read_log() if run.log_path.exists() else []
+        seconds_before = float(rows[-1]["seconds"]) if rows else 0.0   # the log's clock runs on across resumes
     run.write_config(asdict(tc))
 
     steps_per_epoch = max(1, math.ceil(len(train_set) / tc.batch_size))
@@ -232,7 +234,7 @@ def train(tc: TrainConfig, progress: bool = True, stop_after: int | None = None)
         run.log(LOG_FIELDS, {
             "step": done, "epoch": epoch, "loss": f"{result['loss'].item():.6f}", "mse": f"{result['mse'].item():.6f}",
             "kl": f"{kl_true:.4f}", "beta": f"{beta:.3g}", "tf_ratio": f"{tf:.2f}",
-            "seconds": f"{time.time() - t0:.1f}"})
+            "seconds": f"{seconds_before + time.time() - t0:.1f}"})
         bar.set_postfix(mse=f"{result['mse'].item():.4f}", kl=f"{kl_true:.1f}", tf=f"{tf:.1f}")
         bar.update(1)
         if done % tc.val_every == 0 or done == tc.steps:
