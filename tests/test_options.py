@@ -93,15 +93,16 @@ def test_the_card_line_rebuilds_the_run_from_its_checkpoint(cfg):
 
 
 SHIPPED_SVG = {
-    "--threads 1 --data push-data --out runs/svg --steps 2500 --nf 8 --motion-layers 4":
-        SVGTrainConfig(data="push-data", out="runs/svg", steps=2500,
+    "--threads 1 --data push-kicked --out runs/svg --steps 5000 --nf 8 --motion-layers 4 --keypoints 8 "
+    "--posterior-change 4 --kl-warmup 1000 --beta-max 1e-6":
+        SVGTrainConfig(data="push-kicked", out="runs/svg", steps=5000, kl_warmup=1000, beta_max=1e-6,
                        model=dict(nf=8, g_dim=128, z_dim=16, rnn_size=128, predictor_layers=2,
-                                  latent_rnn_size=64, n_past=2, n_future=10, motion_layers=4, keypoints=0,
-                                  posterior_change=0.0)),
-    "--threads 1 --data push-data --out runs/det --steps 2500 --nf 8 --z-dim 0 --motion-layers 4":
-        SVGTrainConfig(data="push-data", out="runs/det", steps=2500,
+                                  latent_rnn_size=64, n_past=2, n_future=10, motion_layers=4, keypoints=8,
+                                  posterior_change=4.0)),
+    "--threads 1 --data push-kicked --out runs/det --steps 5000 --nf 8 --z-dim 0 --motion-layers 4 --keypoints 8":
+        SVGTrainConfig(data="push-kicked", out="runs/det", steps=5000,
                        model=dict(nf=8, g_dim=128, z_dim=0, rnn_size=128, predictor_layers=2,
-                                  latent_rnn_size=64, n_past=2, n_future=10, motion_layers=4, keypoints=0,
+                                  latent_rnn_size=64, n_past=2, n_future=10, motion_layers=4, keypoints=8,
                                   posterior_change=0.0)),
 }
 
