@@ -138,6 +138,12 @@ def test_hostile_submission_gets_its_grade_and_fails_inside(graded, name):
         assert fill(s, graded["course"], graded["home"], 0) not in text, f"{name}: found {s!r}"
     for s in case["must"]:
         assert fill(s, graded["course"], graded["home"], 0) in text, f"{name}: missing {s!r}"
+    # At the memory cap the cell raises MemoryError, or, when the last small allocation fails inside C code
+    # (the 100 MB steps leave a headroom that depends on the kernel's own size), the kernel dies and grading
+    # goes on in a fresh one: either way that test gets 0 and the others keep their points (checked above).
+    for alternatives in case.get("must_any", []):
+        found = [fill(s, graded["course"], graded["home"], 0) in text for s in alternatives]
+        assert any(found), f"{name}: none of {alternatives!r}"
 
 
 def test_good_and_blank_students_get_full_and_zero(graded):
