@@ -278,8 +278,8 @@ class ChangePosterior(nn.Module):
     Gaussian LSTM's log-variance starts at ``start_logvar`` (sigma 0.14).
     Why: a posterior whose z starts as noise that tells the frame predictor
     nothing is ignored, and then never learns to say anything (the svg-push
-    card measures it: KL near 0 with or without the change, free bits, or
-    beta 0); a z that says where the keypoints went from the first step is
+    card measures it: z use 0 dB with or without the change, with free bits,
+    even with beta 0); a z that says where the keypoints went from the first step is
     used within a thousand steps. ``read`` is trained with the rest.
 
     Calls and states are as for the plain posterior, so
