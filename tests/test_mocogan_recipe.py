@@ -107,7 +107,8 @@ def test_hinge_losses():
 @pytest.mark.parametrize("kw, message", [(dict(loss="wgan"), "`loss` must be one of"),
                                          (dict(ema=1.0), "`ema` must be in [0, 1)"),
                                          (dict(d_norm="layer"), "`norm` must be one of"),
-                                         (dict(augment="color,flip"), "subset of color, translation, cutout")])
+                                         (dict(augment="color,flip"), "subset of color, translation, cutout"),
+                                         (dict(pair_d=-1.0), "`pair_d` must be >= 0")])
 def test_bad_recipe_options_are_named(kw, message):
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
         Trainer(TrainConfig(**{**TINY, "out": "unused", **kw}))
@@ -186,9 +187,60 @@ def test_augmented_training_resumes_exactly(tmp_path):
 def test_the_card_says_the_small_data_recipe_in_words():
     from dataclasses import asdict
     from course_kit.mocogan.export import _regularisers
-    cfg = asdict(TrainConfig(r1=1.0, mbstd=True, augment="color,cutout", ema=0.999, amp_cpu=True))
+    cfg = asdict(TrainConfig(r1=1.0, mbstd=True, augment="color,cutout", ema=0.999, amp_cpu=True, pair_d=0.5))
     words = _regularisers(cfg)
     for part in ("bce loss", "R1 penalty gamma 1.0 every 4 steps", "minibatch-std", "(color,cutout)",
+                 "a frame-pair discriminator (two frames of one clip, weight 0.5)",
                  "weight average (EMA decay 0.999)", "bfloat16"):
         assert part in words, part
     assert _regularisers({"stride": 2}) == "bce loss"     # a run saved before these options existed
+
+
+def test_frame_pairs_are_two_different_frames_of_one_clip():
+    trainer = Trainer(TrainConfig(**{**TINY, "out": "unused", "pair_d": 1.0}))
+    t = 5
+    clips = torch.arange(3 * t, dtype=torch.float32).reshape(3, 1, t, 1, 1).expand(3, 3, t, 2, 2)
+    pairs = trainer._pairs(clips, 200)                        # frame value = 5 * clip + time
+    assert pairs.shape == (200, 3, 2, 2, 2)
+    first, second = pairs[:, 0, 0, 0, 0], pairs[:, 0, 1, 0, 0]
+    assert torch.equal(first // t, second // t)              # the same clip
+    assert (first != second).all()                           # never one frame twice
+    assert len(set((second - first).tolist())) == 2 * (t - 1)   # every other frame, before and after
+
+
+def test_the_pair_discriminator_catches_content_that_changes_within_a_clip(tmp_path):
+    """D_P, trained on real pairs (one colour per clip) against pairs whose second frame has another colour."""
+    torch.manual_seed(0)
+    trainer = Trainer(TrainConfig(**{**TINY, "out": "unused", "pair_d": 1.0}))
+    opt = torch.optim.Adam(trainer.d_pair.parameters(), lr=2e-4, betas=(0.5, 0.999))
+
+    def clips(drift):
+        colour = torch.rand(8, 3, 1, 1, 1) * 2 - 1
+        video = colour.expand(8, 3, 8, 64, 64).clone()
+        if drift:
+            video[:, :, 4:] = torch.rand(8, 3, 1, 1, 1) * 2 - 1   # the content changes colour halfway
+        return video
+
+    for _ in range(100):
+        loss = trainer._d_loss(trainer._judge_pairs(trainer._pairs(clips(False), 16)),
+                               trainer._judge_pairs(trainer._pairs(clips(True), 16)))
+        opt.zero_grad(), loss.backward(), opt.step()
+    with torch.no_grad():   # judged as in training: real and fake batches apart, batch norm on each
+        same, drifted = clips(False)[:, :, [0, 7]], clips(True)[:, :, [0, 7]]
+        assert trainer._judge_pairs(same).mean() > trainer._judge_pairs(drifted).mean() + 1.0
+
+
+def test_pair_discriminator_training_resumes_exactly_and_is_checked_on_resume(tmp_path):
+    recipe = dict(pair_d=0.5, r1=1.0, r1_every=2, ema=0.9)
+    _run(tmp_path, "straight", 4, **recipe)
+    _run(tmp_path, "resumed", 3, **recipe)
+    _run(tmp_path, "resumed", 4, **recipe)
+    a = torch.load(tmp_path / "straight" / "checkpoint.pt", weights_only=True)
+    b = torch.load(tmp_path / "resumed" / "checkpoint.pt", weights_only=True)
+    for key in ("model", "d_image", "d_video", "d_pair"):
+        assert all(torch.equal(a[key][k], b[key][k]) for k in a[key]), key
+    rows = (tmp_path / "straight" / "losses.csv").read_text().splitlines()
+    assert rows[0].split(",")[-3:] == ["loss_d_pair", "loss_g_pair", "seconds"]
+    assert float(rows[-1].split(",")[-3]) > 0                  # D_P was trained
+    with pytest.raises(ValueError, match="written with a frame-pair discriminator, but this run has --pair-d 0.0"):
+        _run(tmp_path, "straight", 6, r1=1.0, r1_every=2, ema=0.9)

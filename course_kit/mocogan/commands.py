@@ -39,6 +39,8 @@ TRAIN_OPTIONS = Options(TrainConfig, {
                        "(against mode collapse)"),
     "augment": dict(help="differentiable augmentation of both discriminators' inputs (Zhao et al. 2020), a "
                          "comma-separated subset of color,translation,cutout; one draw per clip (default: none)"),
+    "pair_d": dict(help="weight of a frame-pair discriminator: two frames of one clip side by side, "
+                        "so content that drifts within a clip is caught (0: none)"),
     "threads": dict(help="CPU threads for torch"),
 }, skip=("betas", "weight_decay", "real_label", "action_weight", "model"))
 MODEL_OPTIONS = Options(MoCoGANConfig, {

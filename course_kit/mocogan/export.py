@@ -46,6 +46,8 @@ def _regularisers(cfg: dict) -> str:
         parts.append("spectral norm in D_I and D_V")
     if cfg["augment"]:
         parts.append(f"differentiable augmentation ({cfg['augment']}) of both discriminators' inputs, one draw per clip")
+    if cfg["pair_d"]:
+        parts.append(f"a frame-pair discriminator (two frames of one clip, weight {cfg['pair_d']})")
     if cfg["lr_d"]:
         parts.append(f"discriminator lr {cfg['lr_d']}")
     if cfg["ema"]:

@@ -8,7 +8,12 @@ exponential moving average of G_I and R_M's weights (what sampling and
 export use), a discriminator learning rate of its own, bfloat16 autocast on
 CPU (``course-kit bench precision``). Conditional models add an auxiliary action classifier to D_V:
 it learns the real videos' actions, and the generator is rewarded when D_V
-recognises the action it was asked for. Adam 2e-4, betas (0.5, 0.999).
+recognises the action it was asked for. A frame-pair discriminator D_P
+(``pair_d``; off by default) judges two frames of one clip side by side,
+channel-stacked, as StyleGAN-V's discriminator judges sparse frames: real
+pairs always share their content, so a generator whose shape changes colour
+within a clip is told so directly, where D_V's few 3D filters did not.
+Adam 2e-4, betas (0.5, 0.999).
 
 Everything needed to continue is checkpointed atomically every
 ``checkpoint_every`` steps (weights, optimisers, RNG states, step), so a run
@@ -46,7 +51,7 @@ from .networks import ImageDiscriminator, VideoDiscriminator, init_dcgan_weights
 
 LOSSES = ("bce", "hinge")
 LOSS_COLUMNS = ["step", "loss_d_image", "loss_d_video", "loss_g_image", "loss_g_video",
-                "loss_d_action", "loss_g_action", "seconds"]
+                "loss_d_action", "loss_g_action", "loss_d_pair", "loss_g_pair", "seconds"]
 MAX_SKIPPED_IN_A_ROW = 20   # non-finite updates in a row (of D or of G) that end a run
 
 
@@ -89,6 +94,7 @@ class TrainConfig:
     d_norm: str = "batch"         # the discriminators' normalisation: "batch" (the paper's) or "spectral"
     mbstd: bool = False           # a minibatch standard-deviation channel before each discriminator's head
     augment: str = ""             # DiffAugment policy for both discriminators' inputs, e.g. "color,translation,cutout"
+    pair_d: float = 0.0           # weight of the frame-pair discriminator D_P in G's loss (0: no D_P)
     threads: int | None = None
     model: dict = field(default_factory=dict)  # MoCoGANConfig overrides
 
@@ -171,14 +177,23 @@ class Trainer:
                                           **d_kw).to(self.device)
         init_dcgan_weights(self.d_image)
         init_dcgan_weights(self.d_video)
+        if cfg.pair_d < 0:
+            raise ValueError(f"TrainConfig: `pair_d` must be >= 0 (0: no frame-pair discriminator), "
+                             f"got {cfg.pair_d!r}")
+        self.d_pair = None
+        if cfg.pair_d:  # the same stack as D_I, on two frames stacked as 6 channels
+            self.d_pair = ImageDiscriminator(m.ndf, m.image_size, channels=6, **d_kw).to(self.device)
+            init_dcgan_weights(self.d_pair)
         if self.distributed:
             from torch.nn.parallel import DistributedDataParallel as DDP
             ids = [self.device.index] if self.device.type == "cuda" else None
             self.g_ddp = DDP(self.model, device_ids=ids)
             self.di_ddp = DDP(self.d_image, device_ids=ids)
             self.dv_ddp = DDP(self.d_video, device_ids=ids)
+            self.dp_ddp = DDP(self.d_pair, device_ids=ids) if self.d_pair is not None else None
         else:
             self.g_ddp, self.di_ddp, self.dv_ddp = self.model, self.d_image, self.d_video
+            self.dp_ddp = self.d_pair
         if cfg.loss not in LOSSES:
             raise ValueError(f"TrainConfig: `loss` must be one of {LOSSES}, got {cfg.loss!r}")
         self.augment = parse_policy(cfg.augment)
@@ -186,8 +201,7 @@ class Trainer:
             raise ValueError(f"TrainConfig: `ema` must be in [0, 1) (0: off), got {cfg.ema!r}")
         adam = dict(lr=cfg.lr, betas=tuple(cfg.betas), weight_decay=cfg.weight_decay)
         self.opt_g = torch.optim.Adam(self.model.parameters(), **adam)
-        self.opt_d = torch.optim.Adam([*self.d_image.parameters(), *self.d_video.parameters()],
-                                      **{**adam, "lr": cfg.lr_d or cfg.lr})
+        self.opt_d = torch.optim.Adam(self._d_parameters(), **{**adam, "lr": cfg.lr_d or cfg.lr})
         self.ema_model = copy.deepcopy(self.model).eval().requires_grad_(False) if cfg.ema else None
         self.step = 0
         self.skipped = 0          # updates skipped for non-finite gradients, over the whole run
@@ -203,13 +217,18 @@ class Trainer:
         ("terminate called without an active exception"), now and then, on
         an otherwise finished run.
         """
-        self.g_ddp, self.di_ddp, self.dv_ddp = self.model, self.d_image, self.d_video
+        self.g_ddp, self.di_ddp, self.dv_ddp, self.dp_ddp = self.model, self.d_image, self.d_video, self.d_pair
         if not (self.distributed and dist.is_initialized()):
             return
         gc.collect()  # drops the DDP reducers, the last holders of the group
         dist.barrier()
         if self._owns_process_group:
             dist.destroy_process_group()
+
+    def _d_parameters(self) -> list:
+        """Every discriminator's parameters (one optimiser steps them all)."""
+        nets = [self.d_image, self.d_video] + ([self.d_pair] if self.d_pair is not None else [])
+        return [p for net in nets for p in net.parameters()]
 
     # --- one step -------------------------------------------------------------
 
@@ -228,17 +247,32 @@ class Trainer:
         ti = torch.randint(t, (n,), device=video.device)
         return video[vi, :, ti]
 
+    def _pairs(self, video: torch.Tensor, n: int) -> torch.Tensor:
+        """``n`` pairs of two different frames of one clip, from a (B, C, T, H, W) batch: (n, C, 2, H, W)."""
+        b, _, t = video.shape[:3]
+        vi = torch.randint(b, (n,), device=video.device)
+        first = torch.randint(t, (n,), device=video.device)
+        second = (first + torch.randint(1, t, (n,), device=video.device)) % t   # never the same frame
+        return torch.stack([video[vi, :, first], video[vi, :, second]], dim=2)
+
+    def _judge_pairs(self, pairs: torch.Tensor) -> torch.Tensor:
+        """D_P's logits for (n, C, 2, H, W) pairs: augmented as 2-frame clips, then stacked as 2C channels."""
+        return self.dp_ddp(self._aug(pairs).flatten(1, 2))
+
     def train_step(self) -> dict[str, float]:
         cfg, m = self.cfg, self.mcfg
         clips, labels = self.data.batch(cfg.video_batch, self.rng)
         real = from_uint8_frames(torch.from_numpy(np.ascontiguousarray(clips))).to(self.device)
         labels = torch.from_numpy(labels).to(self.device)
         real_img = self._frames(real, cfg.image_batch)
+        real_pairs = self._pairs(real, cfg.image_batch) if self.d_pair is not None else None
         amp = torch.autocast(self.device.type, dtype=torch.bfloat16,
                              enabled=cfg.amp_cpu if self.device.type == "cpu" else cfg.amp)
         lazy_r1 = cfg.r1 > 0 and self.step % cfg.r1_every == 0
         if lazy_r1:
             real_img.requires_grad_(True), real.requires_grad_(True)
+            if real_pairs is not None:
+                real_pairs.requires_grad_(True)
 
         with amp:
             fake, actions = self._fake(cfg.video_batch)
@@ -252,14 +286,21 @@ class Trainer:
                 (dv_real, cls_real), (dv_fake, _) = dv_real, dv_fake
                 loss_d_action = F.cross_entropy(cls_real.float(), labels)
             loss_dv = self._d_loss(dv_real, dv_fake)
-        loss_d = loss_di + loss_dv + cfg.action_weight * loss_d_action
+            loss_dp = torch.zeros((), device=self.device)
+            if real_pairs is not None:
+                fake_pairs = self._pairs(fake, cfg.image_batch)
+                dp_real = self._judge_pairs(real_pairs)
+                loss_dp = self._d_loss(dp_real, self._judge_pairs(fake_pairs.detach()))
+        loss_d = loss_di + loss_dv + loss_dp + cfg.action_weight * loss_d_action
         if lazy_r1:   # gamma/2 * E ||grad_x D(x)||^2 on real inputs, times r1_every as the lazy recipe does
-            grads = torch.autograd.grad([di_real.float().sum(), dv_real.float().sum()], [real_img, real],
-                                        create_graph=True)
+            outputs, inputs = [di_real.float().sum(), dv_real.float().sum()], [real_img, real]
+            if real_pairs is not None:
+                outputs.append(dp_real.float().sum()), inputs.append(real_pairs)
+            grads = torch.autograd.grad(outputs, inputs, create_graph=True)
             loss_d = loss_d + cfg.r1 / 2 * cfg.r1_every * sum(g.pow(2).flatten(1).sum(1).mean() for g in grads)
         self.opt_d.zero_grad(set_to_none=True)
         loss_d.float().backward()
-        self._step_if_finite("D", self.opt_d, [*self.d_image.parameters(), *self.d_video.parameters()])
+        self._step_if_finite("D", self.opt_d, self._d_parameters())
 
         with amp:
             gi, gv = self.di_ddp(self._aug(fake_img)), self.dv_ddp(self._aug(fake))
@@ -268,15 +309,18 @@ class Trainer:
                 gv, cls_fake = gv
                 loss_g_action = F.cross_entropy(cls_fake.float(), actions)
             loss_gi, loss_gv = self._g_loss(gi), self._g_loss(gv)
+            loss_gp = (self._g_loss(self._judge_pairs(fake_pairs)) if real_pairs is not None
+                       else torch.zeros((), device=self.device))
         self.opt_g.zero_grad(set_to_none=True)
-        (loss_gi + loss_gv + cfg.action_weight * loss_g_action).float().backward()
+        (loss_gi + loss_gv + cfg.pair_d * loss_gp + cfg.action_weight * loss_g_action).float().backward()
         self._step_if_finite("G", self.opt_g, list(self.model.parameters()))
         if self.ema_model is not None:
             self._update_ema()
         self.step += 1
         return dict(loss_d_image=loss_di.item(), loss_d_video=loss_dv.item(),
                     loss_g_image=loss_gi.item(), loss_g_video=loss_gv.item(),
-                    loss_d_action=loss_d_action.item(), loss_g_action=loss_g_action.item())
+                    loss_d_action=loss_d_action.item(), loss_g_action=loss_g_action.item(),
+                    loss_d_pair=loss_dp.item(), loss_g_pair=loss_gp.item())
 
     def _aug(self, x: torch.Tensor) -> torch.Tensor:
         """A discriminator's input through the run's DiffAugment policy (unchanged without one)."""
@@ -345,7 +389,8 @@ class Trainer:
         """``model``: the weights to sample from (the average with ``ema``); ``model_trained``: the raw ones."""
         extra = {} if self.ema_model is None else {"model_trained": self.model.state_dict()}
         return dict(step=self.step, model=self.sampler.state_dict(), **extra, d_image=self.d_image.state_dict(),
-                    d_video=self.d_video.state_dict(), opt_g=self.opt_g.state_dict(),
+                    d_video=self.d_video.state_dict(),
+                    **({} if self.d_pair is None else {"d_pair": self.d_pair.state_dict()}), opt_g=self.opt_g.state_dict(),
                     opt_d=self.opt_d.state_dict(), torch_rng=torch.get_rng_state(),
                     numpy_rng=self.rng.bit_generator.state,
                     config=asdict(self.cfg), model_config=self.mcfg.to_dict(),
@@ -365,6 +410,13 @@ class Trainer:
             self.ema_model.load_state_dict(s["model"])
         self.d_image.load_state_dict(s["d_image"])
         self.d_video.load_state_dict(s["d_video"])
+        if (self.d_pair is None) != ("d_pair" not in s):
+            raise ValueError(f"train: the checkpoint in {self.out} was written "
+                             f"{'with' if 'd_pair' in s else 'without'} a frame-pair discriminator, "
+                             f"but this run has --pair-d {self.cfg.pair_d}: resume with the run's own "
+                             f"options (its config.json), or start a new --out")
+        if self.d_pair is not None:
+            self.d_pair.load_state_dict(s["d_pair"])
         self.opt_g.load_state_dict(s["opt_g"])
         self.opt_d.load_state_dict(s["opt_d"])
         torch.set_rng_state(s["torch_rng"])
