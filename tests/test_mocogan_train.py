@@ -114,6 +114,8 @@ def test_resume_after_kill_9_matches_an_uninterrupted_run(tmp_path):
     assert r.returncode == 0, r.stderr
     logged = [int(x["step"]) for x in rows(killed)]
     assert logged == sorted(set(logged)) and logged[-1] == steps  # no duplicated steps after resume
+    seconds = [float(x["seconds"]) for x in rows(killed)]
+    assert seconds == sorted(seconds), f"the log's clock restarted on resume: {seconds}"
     a, b = weights(straight), weights(killed)
     assert all(torch.equal(a[k], b[k]) for k in a), "resumed run diverged from the uninterrupted one"
 

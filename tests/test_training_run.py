@@ -135,3 +135,20 @@ def test_a_run_begun_with_the_old_names_resumes_and_exports(data, tmp_path):
     assert main(["export", "svg", str(run), "--name", "old-svg", "--directory", str(shipped)]) == 0
     card = model_card("old-svg", directory=shipped)
     assert "4 steps of batch 4" in card and "## Measured" not in card
+
+
+def test_a_log_keeps_its_own_columns_when_a_resumed_run_logs_more(tmp_path):
+    """A run begun before a column was added resumes without shifting its rows under the wrong names."""
+    run = RunFolder(tmp_path, MOCOGAN)
+    old, new = ["step", "loss", "seconds"], ["step", "loss", "loss_pair", "seconds"]
+    run.start_log(old)
+    run.log(old, {"step": 1, "loss": 0.5, "seconds": 2.0})
+    run.start_log(new)                                        # the resumed run's header: the file keeps its own
+    run.log(new, {"step": 2, "loss": 0.4, "loss_pair": 9.0, "seconds": 3.5})
+    assert run.read_log() == [{"step": "1", "loss": "0.5", "seconds": "2.0"},
+                              {"step": "2", "loss": "0.4", "seconds": "3.5"}]
+    assert run.logged_seconds() == 3.5
+
+
+def test_logged_seconds_is_zero_without_a_log(tmp_path):
+    assert RunFolder(tmp_path, MOCOGAN).logged_seconds() == 0.0

@@ -454,9 +454,11 @@ def train(cfg: TrainConfig, progress: bool = True) -> Trainer:
     if trainer.distributed:
         dist.barrier()
     resumed = trainer.load_checkpoint()
+    seconds_before = 0.0
     if main_process:
         if resumed:
             run.trim_logs(trainer.step)
+            seconds_before = run.logged_seconds()   # the log's clock runs on across resumes
         run.start_log(LOSS_COLUMNS)
     bar = tqdm(total=cfg.steps, initial=trainer.step, disable=not (progress and main_process),
                desc="MoCoGAN", unit="step", dynamic_ncols=True)
@@ -467,7 +469,7 @@ def train(cfg: TrainConfig, progress: bool = True) -> Trainer:
         if main_process and (trainer.step % cfg.log_every == 0 or trainer.step == cfg.steps):
             bar.set_postfix(d=f"{losses['loss_d_video']:.2f}", g=f"{losses['loss_g_video']:.2f}")
             run.log(LOSS_COLUMNS, {"step": trainer.step, **{c: f"{losses[c]:.5f}" for c in LOSS_COLUMNS[1:-1]},
-                                   "seconds": f"{time.perf_counter() - start:.2f}"})
+                                   "seconds": f"{seconds_before + time.perf_counter() - start:.2f}"})
         if main_process and cfg.sample_every and trainer.step % cfg.sample_every == 0:
             trainer.write_samples()
         if trainer.step % cfg.checkpoint_every == 0 or trainer.step == cfg.steps:

@@ -200,8 +200,7 @@ def train(tc: TrainConfig, progress: bool = True, stop_after: int | None = None)
         opt.load_state_dict(checkpoint["optimizer"])
         start = int(checkpoint["step"])
         run.trim_logs(start)
-        rows = run.read_log() if run.log_path.exists() else []
-        seconds_before = float(rows[-1]["seconds"]) if rows else 0.0   # the log's clock runs on across resumes
+        seconds_before = run.logged_seconds()   # the log's clock runs on across resumes
     run.write_config(asdict(tc))
 
     steps_per_epoch = max(1, math.ceil(len(train_set) / tc.batch_size))

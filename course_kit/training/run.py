@@ -75,11 +75,19 @@ def trim_log(path: str | Path, last_step: int) -> None:
 
 
 def append_row(path: str | Path, fields: list[str], row: dict) -> None:
-    """Append ``row`` to the CSV ``path``, writing the header ``fields`` first when the file is new."""
+    """Append ``row`` to the CSV ``path``, writing the header ``fields`` first when the file is new.
+
+    An existing file keeps its own header: a run resumed after a release added
+    a column writes its rows under the old columns (the new one left out), so
+    no row is ever shifted under the wrong name.
+    """
     path = Path(path)
     new = not path.exists()
+    if not new:
+        with open(path, newline="") as f:
+            fields = next(csv.reader(f), None) or fields
     with open(path, "a", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=fields)
+        w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         if new:
             w.writeheader()
         w.writerow(row)
@@ -164,6 +172,17 @@ class RunFolder:
         """On resume: drop every log's rows past ``last_step``."""
         for name in (self.layout.log, *self.layout.logs):
             trim_log(self.file(name), last_step)
+
+    def logged_seconds(self) -> float:
+        """The last ``seconds`` in the training log (0 without one): a resumed run's clock runs on from it.
+
+        Cards give a run's wall time from that column, so it must count every
+        leg of a run, not only the one since the last resume.
+        """
+        if not self.log_path.exists():
+            return 0.0
+        rows = [r for r in self.read_log() if r.get("seconds")]
+        return float(rows[-1]["seconds"]) if rows else 0.0
 
     def read_log(self, name: str | None = None) -> list[dict]:
         path = self.file(name) if name else self.log_path
