@@ -6,7 +6,7 @@ made in memory, so the figure measures the networks, not a disk. The widths
 default to the shipped `weizmann-actions` recipe; pass the full-size widths
 (--ngf 64 --ndf 64) to see what a GPU run costs, --image-size 96 for the
 original MP's frame size, and the recipe flags (--amp-cpu, --mbstd, --r1,
---ema) to time the recipe a shipped model was trained with.
+--ema, --pair-d) to time the recipe a shipped model was trained with.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from .timing import load_average
 
 
 # TrainConfig fields a benchmark may set besides the widths: the recipe's cost, not where a run lives.
-RECIPE_FIELDS = ("amp_cpu", "mbstd", "r1", "r1_every", "ema")
+RECIPE_FIELDS = ("amp_cpu", "mbstd", "r1", "r1_every", "ema", "pair_d")
 
 
 def shapes_trainer(out: str, device: str | None = None, threads: int | None = None, ngf: int = 32, ndf: int = 32,
