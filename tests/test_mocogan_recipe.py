@@ -22,6 +22,15 @@ def _run(tmp_path, name, steps, **kw):
     return train(cfg, progress=False)
 
 
+def _straight_and_resumed(tmp_path, steps, **recipe):
+    """The checkpoints of a run straight to ``steps`` and of one stopped at step 3 and resumed to ``steps``."""
+    _run(tmp_path, "straight", steps, **recipe)
+    _run(tmp_path, "resumed", 3, **recipe)
+    _run(tmp_path, "resumed", steps, **recipe)
+    return (torch.load(tmp_path / "straight" / "checkpoint.pt", weights_only=True),
+            torch.load(tmp_path / "resumed" / "checkpoint.pt", weights_only=True))
+
+
 def test_recipe_trains_and_samples_from_the_weight_average(tmp_path):
     trainer = _run(tmp_path, "run", 6, **RECIPE, amp_cpu=True)
     state = torch.load(tmp_path / "run" / "checkpoint.pt", weights_only=True)
@@ -34,22 +43,14 @@ def test_recipe_trains_and_samples_from_the_weight_average(tmp_path):
 
 
 def test_recipe_resumes_exactly(tmp_path):
-    _run(tmp_path, "straight", 6, **RECIPE)
-    _run(tmp_path, "resumed", 3, **RECIPE)
-    _run(tmp_path, "resumed", 6, **RECIPE)
-    a = torch.load(tmp_path / "straight" / "checkpoint.pt", weights_only=True)
-    b = torch.load(tmp_path / "resumed" / "checkpoint.pt", weights_only=True)
+    a, b = _straight_and_resumed(tmp_path, 6, **RECIPE)
     for key in ("model", "model_trained", "d_image", "d_video"):
         assert all(torch.equal(a[key][k], b[key][k]) for k in a[key]), key
 
 
 def test_spectral_discriminators_with_minibatch_std_train_and_resume_exactly(tmp_path):
     recipe = dict(loss="hinge", d_norm="spectral", mbstd=True, ema=0.9)
-    _run(tmp_path, "straight", 4, **recipe)
-    _run(tmp_path, "resumed", 3, **recipe)
-    _run(tmp_path, "resumed", 4, **recipe)
-    a = torch.load(tmp_path / "straight" / "checkpoint.pt", weights_only=True)
-    b = torch.load(tmp_path / "resumed" / "checkpoint.pt", weights_only=True)
+    a, b = _straight_and_resumed(tmp_path, 4, **recipe)
     assert any("parametrizations" in k for k in a["d_image"])        # the spectral norm is in the state
     for key in ("model", "d_image", "d_video"):
         assert all(torch.equal(a[key][k], b[key][k]) for k in a[key]), key
@@ -171,11 +172,7 @@ def test_augmentation_is_differentiable_and_seeded():
 
 def test_augmented_training_resumes_exactly(tmp_path):
     recipe = dict(augment="color,translation,cutout", ema=0.9)
-    _run(tmp_path, "straight", 4, **recipe)
-    _run(tmp_path, "resumed", 3, **recipe)
-    _run(tmp_path, "resumed", 4, **recipe)
-    a = torch.load(tmp_path / "straight" / "checkpoint.pt", weights_only=True)
-    b = torch.load(tmp_path / "resumed" / "checkpoint.pt", weights_only=True)
+    a, b = _straight_and_resumed(tmp_path, 4, **recipe)
     plain = _run(tmp_path, "plain", 4, ema=0.9)
     c = torch.load(tmp_path / "plain" / "checkpoint.pt", weights_only=True)
     for key in ("model", "d_image", "d_video"):
@@ -232,11 +229,7 @@ def test_the_pair_discriminator_catches_content_that_changes_within_a_clip(tmp_p
 
 def test_pair_discriminator_training_resumes_exactly_and_is_checked_on_resume(tmp_path):
     recipe = dict(pair_d=0.5, r1=1.0, r1_every=2, ema=0.9)
-    _run(tmp_path, "straight", 4, **recipe)
-    _run(tmp_path, "resumed", 3, **recipe)
-    _run(tmp_path, "resumed", 4, **recipe)
-    a = torch.load(tmp_path / "straight" / "checkpoint.pt", weights_only=True)
-    b = torch.load(tmp_path / "resumed" / "checkpoint.pt", weights_only=True)
+    a, b = _straight_and_resumed(tmp_path, 4, **recipe)
     for key in ("model", "d_image", "d_video", "d_pair"):
         assert all(torch.equal(a[key][k], b[key][k]) for k in a[key]), key
     rows = (tmp_path / "straight" / "losses.csv").read_text().splitlines()
