@@ -18,7 +18,7 @@ from course_kit.svg.train import TrainConfig as SVGTrainConfig
 # What the shipped cards' reproduce lines meant to the hand-written parser they were made for.
 SHIPPED_MOCOGAN = {
     "shapes": TrainConfig(
-        data="../shared/data/mocogan-shapes", steps=5750, video_batch=8, image_batch=16, stride=2, lr=0.0002,
+        data="../shared/data/mocogan-shapes", steps=7250, video_batch=8, image_batch=16, stride=2, lr=0.0002,
         seed=0, instance_noise=0.1, max_videos_per_class=1000, action_names=["up", "left"], amp_cpu=True,
         r1=1.0, ema=0.999, mbstd=True, pair_d=3.0,
         model=dict(image_size=64, n_frames=16, noise="same", ngf=16, ndf=16, ndf_video=16, motion_norm="fixed")),
